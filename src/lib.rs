@@ -1,0 +1,13 @@
+//! referat: Danish municipal meeting minutes (KL's template) → a knowledge graph.
+//!
+//! The pipeline runs one way, one module per stage:
+//! bytes → [`text`] (decode, clean, repair) → [`parse`] (structure and facts) →
+//! [`model`] (the typed contract) → RDF → store → query/export/link.
+//! See `ARCHITECTURE.md` for the map.
+
+pub mod model;
+pub mod parse;
+pub mod text;
+
+pub use model::Minutes;
+pub use parse::{parse_file, ParseError, ParseOptions};

@@ -1,0 +1,198 @@
+//! Parse stage: clean text → the typed [`Minutes`] model.
+//!
+//! `parse_document` is the one entry point: it decodes, cleans, repairs OCR damage, reads
+//! the template structure, and then extracts references and amounts per item. Each
+//! sub-module owns one kind of fact so its rules can be tested on their own.
+
+pub mod dates;
+pub mod money;
+pub mod references;
+pub mod structure;
+
+use crate::model::{Amount, Minutes, Source, Span};
+use crate::text::{self, CleanOptions, CleanText};
+use once_cell::sync::Lazy;
+use regex::Regex;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use thiserror::Error;
+
+/// Why a document could not be parsed. The message is one line; the CLI prefixes the file.
+#[derive(Debug, Error)]
+pub enum ParseError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Decode(#[from] text::DecodeError),
+    #[error(
+        "the text is not minutes in the KL template: no case lines (SAG-…) or numbered items found"
+    )]
+    NotMinutes,
+    #[error("the file is too large ({0} bytes; limit {1})")]
+    TooLarge(u64, u64),
+}
+
+/// Options of a parse run.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Repair OCR letter damage (æ/ø/å) where it is detected.
+    pub ocr_repair: bool,
+    /// Refuse files larger than this many bytes (minutes are well under 10 MB of text).
+    pub max_bytes: u64,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            ocr_repair: true,
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Clean text of a document plus what was done to it (shared by `text` and `parse`).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub source_text: String,
+    pub clean: CleanText,
+    pub sha256: String,
+    pub ocr_repaired: bool,
+    pub warnings: Vec<String>,
+}
+
+/// Read and clean one file.
+pub fn prepare_file(path: &Path, opts: &ParseOptions) -> Result<Prepared, ParseError> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(ParseError::Io(std::io::Error::other("it is a directory")));
+    }
+    if meta.len() > opts.max_bytes {
+        return Err(ParseError::TooLarge(meta.len(), opts.max_bytes));
+    }
+    let bytes = std::fs::read(path)?;
+    prepare_bytes(&bytes, opts)
+}
+
+/// Decode and clean bytes.
+pub fn prepare_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Prepared, ParseError> {
+    if bytes.len() as u64 > opts.max_bytes {
+        return Err(ParseError::TooLarge(bytes.len() as u64, opts.max_bytes));
+    }
+    let sha256 = hex(&Sha256::digest(bytes));
+    let decoded = text::decode(bytes)?;
+    let mut warnings: Vec<String> = decoded.warning.into_iter().collect();
+    let clean = text::clean(&decoded.text, &CleanOptions::default());
+    let ocr_repaired = false;
+    if opts.ocr_repair {
+        // OCR repair is wired in by the text::ocr stage.
+    }
+    if clean.text.trim().is_empty() {
+        warnings.push("nothing left after cleaning".to_string());
+    }
+    Ok(Prepared {
+        source_text: decoded.text,
+        clean,
+        sha256,
+        ocr_repaired,
+        warnings,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+static URL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(https?://|www\.)[^\s<>()]+[^\s<>().,;:]")
+        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
+});
+
+/// Parse one file into the model.
+pub fn parse_file(path: &Path, opts: &ParseOptions) -> Result<Minutes, ParseError> {
+    let prepared = prepare_file(path, opts)?;
+    parse_prepared(&prepared, &path.display().to_string())
+}
+
+/// Parse already prepared text; `path` names the source in the output and gives the
+/// fallback date from KL's file naming.
+pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
+    let stem = Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let text = &p.clean.text;
+    let s = structure::parse_structure(text, &stem).ok_or(ParseError::NotMinutes)?;
+    if s.items.is_empty() {
+        return Err(ParseError::NotMinutes);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let to_source = |i: usize| p.clean.source_offset(i);
+    let mut items = s.items;
+    let mut references = Vec::new();
+    let mut amounts = Vec::new();
+    for (k, item) in items.iter_mut().enumerate() {
+        let (a, b) = s.item_ranges[k];
+        let item_text: String = chars[a.min(chars.len())..b.min(chars.len())]
+            .iter()
+            .collect();
+        item.urls = URL
+            .find_iter(&item_text)
+            .map(|m| m.as_str().to_string())
+            .fold(Vec::new(), |mut v, u| {
+                if !v.contains(&u) {
+                    v.push(u);
+                }
+                v
+            });
+        item.span = Span {
+            start: to_source(a),
+            end: to_source(b),
+        };
+        references.extend(references::item_references(
+            item,
+            &item_text,
+            a,
+            s.meeting.body.as_deref(),
+            s.meeting.date.as_deref(),
+            &to_source,
+        ));
+        for f in money::find_amounts(&item_text) {
+            let start = a + item_text[..f.start].chars().count();
+            let end = a + item_text[..f.end].chars().count();
+            amounts.push(Amount {
+                item: Some(item.number.clone()).filter(|n| !n.is_empty()),
+                value: f.value,
+                value_max: f.value_max,
+                currency: "DKK".to_string(),
+                per: f.per,
+                year: f.year,
+                text: f.text,
+                span: Span {
+                    start: to_source(start),
+                    end: to_source(end),
+                },
+            });
+        }
+    }
+    let mut warnings = p.warnings.clone();
+    warnings.extend(s.warnings);
+    Ok(Minutes {
+        source: Source {
+            path: path.to_string(),
+            sha256: p.sha256.clone(),
+            ocr_repaired: p.ocr_repaired,
+            chars: p.source_text.chars().count(),
+        },
+        meeting: s.meeting,
+        sections: s.sections,
+        items,
+        persons: Vec::new(),
+        organisations: Vec::new(),
+        amounts,
+        references,
+        reported_decisions: Vec::new(),
+        requests: Vec::new(),
+        relations: Vec::new(),
+        warnings,
+    })
+}

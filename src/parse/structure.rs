@@ -1,0 +1,820 @@
+//! Minutes structure: cover, sections, items (number, title, case line), parts,
+//! recommendations and decisions.
+//!
+//! The KL template is recognised by its layout, not by its words: a case line
+//! (`SAG-2025-03032 chbn / jhp`) anchors every item; item numbers (`3.2.`) and section
+//! numbers (`3.`) are matched to anchors by order, because OCR often prints a number at the
+//! top of a page and its title further down. Part headings and decision phrases are data.
+
+use super::dates;
+use crate::model::{AgendaItem, Decision, Meeting, Participant, Section, Span};
+use once_cell::sync::Lazy;
+use regex::Regex;
+use std::collections::{BTreeMap, HashSet};
+
+fn never() -> Regex {
+    Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
+}
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).unwrap_or_else(|_| never())
+}
+
+static CASE_LINE: Lazy<Regex> = Lazy::new(|| {
+    re(r"^([A-ZÆØÅ]{2,6}-\d{4}-\d{2,7})(?:\s+((?:[\p{L}]{1,6})(?:\s*/\s*[\p{L}]{1,6})*))?\s*$")
+});
+static ITEM_NO: Lazy<Regex> = Lazy::new(|| re(r"^(\d{1,2})\.(\d{1,2})\.?(?:\s+(\S.*))?$"));
+static SECTION_NO: Lazy<Regex> = Lazy::new(|| re(r"^(\d{1,2})\.(?:\s+(\S.*))?$"));
+static BODY: Lazy<Regex> = Lazy::new(|| re(r"(?i)\bKKR[\s-]+(\p{L}{4,})"));
+static PARTICIPANT: Lazy<Regex> =
+    Lazy::new(|| re(r"^(\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+){1,3}),\s*([^,]+?)(?:,\s*(.+))?$"));
+
+fn lines_of(data: &str) -> Vec<String> {
+    data.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn pairs_of(data: &str) -> Vec<(String, String)> {
+    lines_of(data)
+        .into_iter()
+        .filter_map(|l| {
+            let (a, b) = l.split_once('\t')?;
+            Some((a.trim().to_string(), b.trim().to_string()))
+        })
+        .collect()
+}
+
+static PART_HEADINGS: Lazy<Vec<String>> =
+    Lazy::new(|| lines_of(include_str!("../../data/parse/parts.txt")));
+static DECISION_KINDS: Lazy<Vec<(String, String)>> =
+    Lazy::new(|| pairs_of(include_str!("../../data/parse/decision-kinds.tsv")));
+static COVER_LABELS: Lazy<Vec<(String, String)>> =
+    Lazy::new(|| pairs_of(include_str!("../../data/parse/cover-labels.tsv")));
+
+/// One line of the clean text, with its char range in that text.
+#[derive(Debug, Clone)]
+pub(crate) struct TextLine {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub blank: bool,
+}
+
+/// Split clean text into trimmed lines with char offsets.
+pub(crate) fn text_lines(text: &str) -> Vec<TextLine> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    for l in text.split('\n') {
+        let n = l.chars().count();
+        let lead = l.chars().take_while(|c| c.is_whitespace()).count();
+        out.push(TextLine {
+            text: l.trim().to_string(),
+            start: off + lead,
+            end: off + n,
+            blank: l.trim().is_empty(),
+        });
+        off += n + 1;
+    }
+    out
+}
+
+/// The part heading a line is, if it is one.
+pub(crate) fn part_heading(line: &str) -> Option<&'static str> {
+    let t = line.trim().trim_end_matches(':').trim();
+    PART_HEADINGS
+        .iter()
+        .find(|h| h.to_lowercase() == t.to_lowercase())
+        .map(String::as_str)
+}
+
+/// Classify a decision text with the phrase table: the first kind in the table that has a
+/// matching phrase wins.
+pub fn decision_kind(text: &str) -> &'static str {
+    let lower = text.to_lowercase();
+    let lower = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    if lower.is_empty() {
+        return "none";
+    }
+    for (kind, phrase) in DECISION_KINDS.iter() {
+        if contains_phrase(&lower, phrase) {
+            return match kind.as_str() {
+                "approved" => "approved",
+                "noted" => "noted",
+                "endorsed" => "endorsed",
+                "discussed" => "discussed",
+                "postponed" => "postponed",
+                "rejected" => "rejected",
+                _ => "none",
+            };
+        }
+    }
+    "none"
+}
+
+/// Phrase match at word starts (`godkendt` matches `Godkendt.` but not `ugodkendt`).
+fn contains_phrase(hay: &str, phrase: &str) -> bool {
+    let mut from = 0;
+    while let Some(p) = hay[from..].find(phrase) {
+        let at = from + p;
+        let before_ok = hay[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if before_ok {
+            return true;
+        }
+        from = at + phrase.len().max(1);
+    }
+    false
+}
+
+/// Structure of one document, before entity extraction.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    pub meeting: Meeting,
+    pub sections: Vec<Section>,
+    pub items: Vec<AgendaItem>,
+    /// Clean-text char range of each item (parallel to `items`).
+    pub item_ranges: Vec<(usize, usize)>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct NumberToken {
+    line: usize,
+    major: u32,
+    minor: u32,
+    inline_title: Option<String>,
+}
+
+/// Parse the structure of clean text. Returns `None` when the text has no trace of the
+/// minutes template (no case line, no numbered items).
+pub fn parse_structure(text: &str, file_stem: &str) -> Option<Structure> {
+    let lines = text_lines(text);
+    let mut warnings = Vec::new();
+
+    // Anchors: case lines.
+    let anchors: Vec<usize> = (0..lines.len())
+        .filter(|&i| CASE_LINE.is_match(&lines[i].text))
+        .collect();
+    // Item number tokens.
+    let tokens: Vec<NumberToken> = (0..lines.len())
+        .filter_map(|i| {
+            let c = ITEM_NO.captures(&lines[i].text)?;
+            let major = c.get(1)?.as_str().parse().ok()?;
+            let minor = c.get(2)?.as_str().parse().ok()?;
+            let inline_title = c.get(3).map(|m| m.as_str().to_string());
+            // A sentence that merely starts with a number ("3.2 mia. kr. …") is not a number line.
+            if let Some(t) = &inline_title {
+                if !t.chars().next().is_some_and(|ch| ch.is_uppercase()) {
+                    return None;
+                }
+            }
+            Some(NumberToken {
+                line: i,
+                major,
+                minor,
+                inline_title,
+            })
+        })
+        .collect();
+    if anchors.is_empty() && tokens.iter().all(|t| t.inline_title.is_none()) {
+        return None;
+    }
+
+    // Pair numbers with anchors.
+    let assigned = assign_numbers(&anchors, &tokens, &lines, &mut warnings);
+
+    // Items without a case line but with an inline title (number + title on one line, no
+    // anchor near it) still count.
+    let used_tokens: HashSet<usize> = assigned.iter().filter_map(|a| *a).collect();
+    let mut item_heads: Vec<ItemHead> = Vec::new();
+    for (k, &a) in anchors.iter().enumerate() {
+        item_heads.push(ItemHead {
+            anchor: Some(a),
+            token: assigned[k],
+        });
+    }
+    for (ti, t) in tokens.iter().enumerate() {
+        if used_tokens.contains(&ti) || t.inline_title.is_none() {
+            continue;
+        }
+        item_heads.push(ItemHead {
+            anchor: None,
+            token: Some(ti),
+        });
+    }
+    item_heads.sort_by_key(|h| h.anchor.or(h.token.map(|t| tokens[t].line)).unwrap_or(0));
+
+    // Sections.
+    let (sections, section_lines, section_title_lines) =
+        find_sections(&lines, &tokens, &item_heads, &mut warnings);
+
+    // Meeting cover: everything before the first structural line.
+    let first_struct = section_lines
+        .iter()
+        .copied()
+        .chain(item_heads.iter().filter_map(|h| h.anchor))
+        .min()
+        .unwrap_or(lines.len());
+    let meeting = parse_cover(&lines[..first_struct], text, file_stem);
+
+    // Lines that are structure, never content.
+    let mut structural: HashSet<usize> = section_lines.iter().copied().collect();
+    structural.extend(section_title_lines.iter().copied());
+    structural.extend(tokens.iter().map(|t| t.line));
+    structural.extend(anchors.iter().copied());
+
+    // Title block and extent of each item.
+    let mut heads: Vec<(usize, usize, String)> = Vec::new(); // (first line, anchor/last head line, title)
+    for h in &item_heads {
+        let (first, last, title) = title_block(h, &tokens, &lines, &structural);
+        heads.push((first, last, title));
+    }
+    let mut items = Vec::new();
+    let mut item_ranges = Vec::new();
+    for (k, h) in item_heads.iter().enumerate() {
+        let (first, last, title) = &heads[k];
+        let end_line = heads
+            .get(k + 1)
+            .map(|n| n.0)
+            .into_iter()
+            .chain(section_lines.iter().copied().filter(|s| s > last))
+            .min()
+            .unwrap_or(lines.len());
+        let (number, section) = match h.token {
+            Some(t) => (
+                format!("{}.{}", tokens[t].major, tokens[t].minor),
+                tokens[t].major.to_string(),
+            ),
+            None => {
+                // No number could be reconciled: report it, do not invent one.
+                warnings.push(format!(
+                    "item \"{title}\" (line {}) has no item number that could be reconciled",
+                    first + 1
+                ));
+                let sec = sections
+                    .iter()
+                    .zip(section_lines.iter())
+                    .filter(|(_, l)| **l < *first)
+                    .map(|(s, _)| s.number.clone())
+                    .next_back()
+                    .unwrap_or_default();
+                (String::new(), sec)
+            }
+        };
+        let (case_number, case_officers) = match h.anchor {
+            Some(a) => case_parts(&lines[a].text),
+            None => (None, Vec::new()),
+        };
+        let content: Vec<&TextLine> = (last + 1..end_line)
+            .filter(|i| !structural.contains(i))
+            .map(|i| &lines[i])
+            .collect();
+        let parts = split_parts(&content);
+        let recommendations = parts
+            .iter()
+            .find(|(h, _)| h == "Indstilling")
+            .map(|(_, ls)| recommendations(ls))
+            .unwrap_or_default();
+        let mut part_map = BTreeMap::new();
+        for (h, ls) in &parts {
+            let t = join_lines(ls);
+            part_map
+                .entry(h.clone())
+                .and_modify(|e: &mut String| {
+                    e.push_str("\n\n");
+                    e.push_str(&t);
+                })
+                .or_insert(t);
+        }
+        let decision_text = part_map.get("Beslutning").cloned().unwrap_or_default();
+        let kind = decision_kind(&decision_text).to_string();
+        let start = lines[*first].start;
+        let end = if end_line > 0 {
+            (*last..end_line)
+                .rev()
+                .find(|&i| !lines[i].blank && !structural.contains(&i) || i == *last)
+                .map(|i| lines[i].end)
+                .unwrap_or(lines[*last].end)
+        } else {
+            lines[*last].end
+        };
+        items.push(AgendaItem {
+            number,
+            section,
+            title: title.clone(),
+            case_number,
+            case_officers,
+            parts: part_map,
+            recommendations,
+            decision: Decision {
+                kind,
+                text: decision_text,
+            },
+            urls: Vec::new(),
+            span: Span { start, end },
+        });
+        item_ranges.push((start, end));
+    }
+
+    // Duplicate numbers are reported.
+    let mut seen = HashSet::new();
+    for it in &items {
+        if !it.number.is_empty() && !seen.insert(it.number.clone()) {
+            warnings.push(format!("item number {} occurs more than once", it.number));
+        }
+    }
+    Some(Structure {
+        meeting,
+        sections,
+        items,
+        item_ranges,
+        warnings,
+    })
+}
+
+#[derive(Debug, Clone)]
+struct ItemHead {
+    anchor: Option<usize>,
+    token: Option<usize>,
+}
+
+/// Match item number tokens to anchors. When the counts agree and the numbers increase,
+/// they pair in order (the OCR layout prints numbers away from their titles, but never out
+/// of order). Otherwise each anchor takes the nearest plausible number before it.
+fn assign_numbers(
+    anchors: &[usize],
+    tokens: &[NumberToken],
+    lines: &[TextLine],
+    warnings: &mut Vec<String>,
+) -> Vec<Option<usize>> {
+    let increasing = tokens
+        .windows(2)
+        .all(|w| (w[0].major, w[0].minor) < (w[1].major, w[1].minor));
+    // Tokens with an inline title far from any anchor are items of their own.
+    let numbered_only: Vec<usize> = (0..tokens.len()).collect();
+    if increasing && numbered_only.len() == anchors.len() {
+        let ok = anchors
+            .iter()
+            .zip(tokens.iter())
+            .all(|(a, t)| t.inline_title.is_none() || t.line < *a);
+        if ok {
+            return numbered_only.into_iter().map(Some).collect();
+        }
+    }
+    let mut out = vec![None; anchors.len()];
+    let mut used = HashSet::new();
+    let mut last: (u32, u32) = (0, 0);
+    for (k, &a) in anchors.iter().enumerate() {
+        let lo = if k == 0 { 0 } else { anchors[k - 1] };
+        let cand = (0..tokens.len())
+            .filter(|t| !used.contains(t))
+            .filter(|&t| tokens[t].line >= lo && tokens[t].line < a)
+            .rfind(|&t| (tokens[t].major, tokens[t].minor) > last);
+        if let Some(t) = cand {
+            used.insert(t);
+            last = (tokens[t].major, tokens[t].minor);
+            out[k] = Some(t);
+        } else {
+            warnings.push(format!(
+                "case line {} (line {}) has no item number before it",
+                lines[a].text,
+                a + 1
+            ));
+        }
+    }
+    out
+}
+
+/// Choose section heading lines: for each section number, the last candidate before the
+/// first item of that section (numbered lists inside an item come earlier or have lower
+/// numbers). Returns the sections, their lines and the lines used as section titles.
+fn find_sections(
+    lines: &[TextLine],
+    tokens: &[NumberToken],
+    heads: &[ItemHead],
+    warnings: &mut Vec<String>,
+) -> (Vec<Section>, Vec<usize>, Vec<usize>) {
+    let token_lines: HashSet<usize> = tokens.iter().map(|t| t.line).collect();
+    let cands: Vec<(usize, u32, Option<String>)> = (0..lines.len())
+        .filter(|i| !token_lines.contains(i))
+        .filter_map(|i| {
+            let c = SECTION_NO.captures(&lines[i].text)?;
+            let n: u32 = c.get(1)?.as_str().parse().ok()?;
+            let title = c.get(2).map(|m| m.as_str().trim().to_string());
+            if let Some(t) = &title {
+                let words = t.split_whitespace().count();
+                let starts_upper = t.chars().next().is_some_and(|ch| ch.is_uppercase());
+                if words > 10 || t.ends_with(',') || t.ends_with('.') || !starts_upper {
+                    return None;
+                }
+            }
+            Some((i, n, title))
+        })
+        .collect();
+    let first_item_line = |n: u32| -> Option<usize> {
+        heads
+            .iter()
+            .filter_map(|h| h.token.map(|t| (h, &tokens[t])))
+            .filter(|(_, t)| t.major == n)
+            .map(|(h, t)| h.anchor.unwrap_or(t.line).min(t.line))
+            .min()
+    };
+    let max_n = cands.iter().map(|c| c.1).max().unwrap_or(0);
+    let mut chosen: Vec<(usize, u32, Option<String>)> = Vec::new();
+    let mut prev_line: Option<usize> = None;
+    for n in 1..=max_n.max(tokens.iter().map(|t| t.major).max().unwrap_or(0)) {
+        let after_prev = |l: usize| prev_line.is_none_or(|p| l > p);
+        let pick = match first_item_line(n) {
+            Some(limit) => cands
+                .iter()
+                .rfind(|c| c.1 == n && c.0 < limit && after_prev(c.0)),
+            None => cands.iter().find(|c| c.1 == n && after_prev(c.0)),
+        };
+        match pick {
+            Some(c) => {
+                prev_line = Some(c.0);
+                chosen.push(c.clone());
+            }
+            None => {
+                if first_item_line(n).is_some() {
+                    warnings.push(format!("section {n} has items but no heading"));
+                }
+            }
+        }
+    }
+    let mut sections = Vec::new();
+    let mut section_lines = Vec::new();
+    let mut title_lines = Vec::new();
+    for (line, n, title) in chosen {
+        let title = match title {
+            Some(t) => t,
+            None => {
+                // OCR layout: "3." then "3.1." then the section title on a later line.
+                let found = (line + 1..lines.len().min(line + 8))
+                    .filter(|&i| !lines[i].blank && !token_lines.contains(&i))
+                    .find(|&i| !CASE_LINE.is_match(&lines[i].text));
+                match found {
+                    Some(i) if !SECTION_NO.is_match(&lines[i].text) => {
+                        title_lines.push(i);
+                        lines[i].text.clone()
+                    }
+                    _ => String::new(),
+                }
+            }
+        };
+        sections.push(Section {
+            number: n.to_string(),
+            title,
+        });
+        section_lines.push(line);
+    }
+    (sections, section_lines, title_lines)
+}
+
+/// Find the title of an item: its number line's inline title (plus continuation lines), or
+/// the paragraph right above its case line.
+fn title_block(
+    h: &ItemHead,
+    tokens: &[NumberToken],
+    lines: &[TextLine],
+    structural: &HashSet<usize>,
+) -> (usize, usize, String) {
+    let token = h.token.map(|t| &tokens[t]);
+    match (h.anchor, token) {
+        (Some(a), Some(t)) if t.inline_title.is_some() && t.line < a && a - t.line <= 5 => {
+            let mut parts = vec![t.inline_title.clone().unwrap_or_default()];
+            parts.extend(
+                (t.line + 1..a)
+                    .filter(|&i| !lines[i].blank && !structural.contains(&i))
+                    .map(|i| lines[i].text.clone()),
+            );
+            (t.line, a, fold_ws(&parts.join(" ")))
+        }
+        (Some(a), _) => {
+            let mut i = a;
+            let mut taken: Vec<usize> = Vec::new();
+            // Allow one blank line between title and case line.
+            let mut gap = 0;
+            while i > 0 {
+                i -= 1;
+                let l = &lines[i];
+                if l.blank {
+                    if taken.is_empty() && gap == 0 {
+                        gap += 1;
+                        continue;
+                    }
+                    break;
+                }
+                if structural.contains(&i) || part_heading(&l.text).is_some() {
+                    break;
+                }
+                let ends_sentence = l.text.ends_with(['.', ':', '!', '?', ';']);
+                if ends_sentence && !taken.is_empty() {
+                    break;
+                }
+                if ends_sentence && taken.is_empty() && l.text.split_whitespace().count() > 12 {
+                    break;
+                }
+                taken.push(i);
+                if taken.len() >= 3 {
+                    break;
+                }
+            }
+            taken.reverse();
+            let first = taken.first().copied().unwrap_or(a);
+            let title = taken
+                .iter()
+                .map(|&i| lines[i].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (first, a, fold_ws(&title))
+        }
+        (None, Some(t)) => (
+            t.line,
+            t.line,
+            fold_ws(t.inline_title.as_deref().unwrap_or("")),
+        ),
+        (None, None) => (0, 0, String::new()),
+    }
+}
+
+fn fold_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Case number and officers from a case line.
+fn case_parts(line: &str) -> (Option<String>, Vec<String>) {
+    match CASE_LINE.captures(line) {
+        Some(c) => (
+            c.get(1).map(|m| m.as_str().to_uppercase()),
+            c.get(2)
+                .map(|m| {
+                    m.as_str()
+                        .split('/')
+                        .map(|s| s.trim().to_lowercase())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        None => (None, Vec::new()),
+    }
+}
+
+/// Split item content into parts by their headings (text before the first heading is
+/// dropped when empty, else kept as `Indledning`).
+fn split_parts<'a>(content: &[&'a TextLine]) -> Vec<(String, Vec<&'a TextLine>)> {
+    let mut parts: Vec<(String, Vec<&TextLine>)> = Vec::new();
+    let mut cur: Option<(String, Vec<&TextLine>)> = None;
+    let mut intro: Vec<&TextLine> = Vec::new();
+    for l in content {
+        if let Some(h) = part_heading(&l.text) {
+            if let Some(p) = cur.take() {
+                parts.push(p);
+            }
+            cur = Some((h.to_string(), Vec::new()));
+            continue;
+        }
+        match cur.as_mut() {
+            Some((_, ls)) => ls.push(l),
+            None => intro.push(l),
+        }
+    }
+    if let Some(p) = cur {
+        parts.push(p);
+    }
+    if intro.iter().any(|l| !l.blank) {
+        parts.insert(0, ("Indledning".to_string(), intro));
+    }
+    parts
+}
+
+/// Join part lines into clean text: paragraphs separated by a blank line, list items on
+/// their own lines, other line breaks folded to spaces.
+pub(crate) fn join_lines(ls: &[&TextLine]) -> String {
+    let mut out = String::new();
+    let mut pending_para = false;
+    for l in ls {
+        if l.blank {
+            pending_para = !out.is_empty();
+            continue;
+        }
+        let bullet = l.text.starts_with("- ");
+        if out.is_empty() {
+        } else if pending_para {
+            out.push_str("\n\n");
+        } else if bullet {
+            out.push('\n');
+        } else {
+            out.push(' ');
+        }
+        pending_para = false;
+        out.push_str(&fold_ws(&l.text));
+    }
+    out.trim().to_string()
+}
+
+/// The recommendations of an `Indstilling` part: each `- at …` bullet, or the single
+/// `at …` clause after `Det indstilles,`.
+fn recommendations(ls: &[&TextLine]) -> Vec<String> {
+    let text = join_lines(ls);
+    let mut bullets: Vec<String> = Vec::new();
+    let mut lead = String::new();
+    for (k, raw) in text.split('\n').enumerate() {
+        let line = raw.trim();
+        if let Some(b) = line.strip_prefix("- ") {
+            if raw.starts_with("  ") {
+                if let Some(last) = bullets.last_mut() {
+                    last.push_str(if last.ends_with(':') { " " } else { "; " });
+                    last.push_str(b.trim());
+                }
+                continue;
+            }
+            bullets.push(b.trim().to_string());
+        } else if bullets.is_empty() && k < 3 {
+            lead.push_str(line);
+            lead.push(' ');
+        } else if let Some(last) = bullets.last_mut() {
+            if !line.is_empty() {
+                last.push(' ');
+                last.push_str(line);
+            }
+        }
+    }
+    let lead_at = lead
+        .find("indstilles")
+        .map(|p| {
+            lead[p + "indstilles".len()..]
+                .trim_start_matches([',', ' '])
+                .trim()
+        })
+        .unwrap_or("")
+        .to_string();
+    let lower_first = |s: &str| -> String {
+        let mut c = s.chars();
+        match c.next() {
+            Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+            None => String::new(),
+        }
+    };
+    if !bullets.is_empty() {
+        return bullets
+            .into_iter()
+            .map(|b| {
+                let b = fold_ws(&b);
+                let lower = lower_first(&b);
+                if lower.starts_with("at ") {
+                    lower
+                } else if lead_at.starts_with("at ") {
+                    format!("{} {}", lead_at, lower)
+                } else {
+                    b
+                }
+            })
+            .collect();
+    }
+    if lead_at.starts_with("at ") || lead_at.starts_with("At ") {
+        let full = text
+            .find("indstilles")
+            .map(|p| text[p + "indstilles".len()..].trim_start_matches([',', ' ']))
+            .unwrap_or("");
+        return vec![
+            fold_ws(&lower_first(full.split("\n\n").next().unwrap_or("")))
+                .trim_end_matches('.')
+                .to_string(),
+        ];
+    }
+    Vec::new()
+}
+
+/// The meeting facts on the cover: body, date, time, place, participants.
+fn parse_cover(cover: &[TextLine], text: &str, file_stem: &str) -> Meeting {
+    let mut m = Meeting {
+        date_source: "none".to_string(),
+        ..Meeting::default()
+    };
+    for l in cover {
+        let Some((label, value)) = l.text.split_once(':') else {
+            continue;
+        };
+        let label = label.trim().to_lowercase();
+        let value = value.trim();
+        let Some((_, field)) = COVER_LABELS.iter().find(|(k, _)| *k == label) else {
+            continue;
+        };
+        match field.as_str() {
+            "date" => {
+                if let Some(d) = dates::find_dates(value, None).into_iter().next() {
+                    m.date = Some(d.iso);
+                    m.date_source = "text".to_string();
+                }
+                if m.start_time.is_none() {
+                    m.start_time =
+                        dates::find_time(&value.replace('-', " ")).filter(|_| value.contains(':'));
+                }
+            }
+            "time" => m.start_time = dates::find_time(value),
+            "location" => m.location = Some(fold_ws(value)),
+            _ => {}
+        }
+    }
+    if m.date.is_none() {
+        if let Some(d) = dates::date_from_file_name(file_stem) {
+            m.date = Some(d);
+            m.date_source = "filename".to_string();
+        }
+    }
+    // Body: the most frequent "KKR <Name>" in the text.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for c in BODY.captures_iter(text) {
+        if let Some(n) = c.get(1) {
+            let name = titlecase(n.as_str());
+            *counts.entry(name).or_default() += 1;
+        }
+    }
+    m.body = counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(name, _)| format!("KKR {name}"));
+    // Participants: "Fra <group>" followed by "Name, role, place" lines.
+    let mut group: Option<String> = None;
+    for l in cover {
+        if let Some(g) = l.text.strip_prefix("Fra ") {
+            group = Some(g.trim().to_string());
+            continue;
+        }
+        if let Some(c) = PARTICIPANT.captures(&l.text) {
+            if let Some(name) = c.get(1) {
+                m.participants.push(Participant {
+                    name: name.as_str().to_string(),
+                    group: group.clone(),
+                    role: c.get(2).map(|r| r.as_str().trim().to_string()),
+                    place: c.get(3).map(|r| r.as_str().trim().to_string()),
+                });
+            }
+        }
+    }
+    m
+}
+
+fn titlecase(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decision_kinds_follow_the_table() {
+        assert_eq!(decision_kind("Godkendt."), "approved");
+        assert_eq!(decision_kind("Taget til orientering."), "noted");
+        assert_eq!(
+            decision_kind(
+                "Formanden gav en orientering. Udvalget drøftede sagen og tiltrådte indstillingen."
+            ),
+            "endorsed"
+        );
+        assert_eq!(decision_kind("Udvalget drøftede oplægget."), "discussed");
+        assert_eq!(decision_kind("Sagen blev udsat."), "postponed");
+        assert_eq!(decision_kind("Intet at bemærke."), "none");
+        assert_eq!(decision_kind(""), "none");
+        assert_eq!(decision_kind("Forslaget blev afvist."), "rejected");
+    }
+
+    #[test]
+    fn template_with_numbers_apart_from_titles() {
+        let t = "Dato: 02-03-2024 09:30\nSted: Rådhuset, Torvet 1, 9000 Aalborg\n\n 1.\n\n1.1.\n\nGodkendelse af referat\n\nGodkendelse af referat fra mødet den 1. februar 2024\nSAG-2024-00001 abc\n\nBeslutning\nGodkendt.\n\n 2. Sager\n2.1. Ny sag om\nnoget vigtigt\nSAG-2024-00002 abc / de\n\nIndstilling\nDet indstilles,\n- at KKR Nordjylland godkender planen\n- at KKR Nordjylland drøfter\n\nBeslutning\nKKR Nordjylland tiltrådte indstillingen.\n";
+        let s = parse_structure(t, "x").expect("structure");
+        assert_eq!(s.meeting.date.as_deref(), Some("2024-03-02"));
+        assert_eq!(s.meeting.start_time.as_deref(), Some("09:30"));
+        assert_eq!(s.meeting.body.as_deref(), Some("KKR Nordjylland"));
+        assert_eq!(s.sections.len(), 2);
+        assert_eq!(s.sections[0].title, "Godkendelse af referat");
+        assert_eq!(s.items.len(), 2);
+        assert_eq!(s.items[0].number, "1.1");
+        assert_eq!(
+            s.items[0].title,
+            "Godkendelse af referat fra mødet den 1. februar 2024"
+        );
+        assert_eq!(s.items[0].decision.kind, "approved");
+        assert_eq!(s.items[1].title, "Ny sag om noget vigtigt");
+        assert_eq!(s.items[1].case_officers, ["abc", "de"]);
+        assert_eq!(s.items[1].recommendations.len(), 2);
+        assert_eq!(s.items[1].decision.kind, "endorsed");
+    }
+
+    #[test]
+    fn not_minutes() {
+        assert!(parse_structure("Kære Hans\n\nTak for sidst.\n", "brev").is_none());
+    }
+}

@@ -1,0 +1,642 @@
+//! Cleaning: page furniture, doubled blank lines, line-end hyphenation, broken URLs, bullets.
+//!
+//! Works line by line on `(char, source offset)` pairs, so that whatever is removed or
+//! joined, each output character still knows where it came from. The rules are layout
+//! rules of PDF text layers and OCR, not rules about any one document; the word lists they
+//! need (hyphen prefixes that stay, conjunctions after a suspended hyphen, furniture
+//! patterns) are data in `data/text/`.
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+use std::collections::HashSet;
+
+/// Cleaned text plus the way back to the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanText {
+    /// The clean text: one logical line per source line, paragraphs separated by one empty
+    /// line, a page start marked by one leading space.
+    pub text: String,
+    /// `map[i]` is the source char offset of output char `i`; one extra entry at the end
+    /// holds the source length, so spans `[a, b)` map to `[map[a], map[b])`.
+    pub map: Vec<usize>,
+    /// Char offsets in `text` where a page begins.
+    pub page_starts: Vec<usize>,
+    /// True when the source had a blank line after every line (born-digital PDF text).
+    pub double_spaced: bool,
+}
+
+impl CleanText {
+    /// Source char offset of an output char offset (clamped to the end).
+    pub fn source_offset(&self, i: usize) -> usize {
+        self.map
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| self.map.last().copied().unwrap_or(0))
+    }
+
+    /// Replace char ranges of the text (sorted, non-overlapping), keeping the map: new chars
+    /// inherit the source offsets of the chars they replace.
+    pub fn apply_replacements(&mut self, repl: &[(usize, usize, String)]) {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut out = String::with_capacity(self.text.len());
+        let mut map = Vec::with_capacity(self.map.len());
+        let mut pos = 0;
+        let mut page_shift: Vec<(usize, isize)> = Vec::new();
+        let mut shift: isize = 0;
+        for (start, end, to) in repl {
+            let (start, end) = ((*start).min(chars.len()), (*end).min(chars.len()));
+            if start < pos || end < start {
+                continue;
+            }
+            out.extend(&chars[pos..start]);
+            map.extend_from_slice(&self.map[pos..start]);
+            let src_start = self.map[start];
+            let src_end = self.map[end.max(start)];
+            let n = to.chars().count();
+            for (k, c) in to.chars().enumerate() {
+                out.push(c);
+                let off = if k < end - start {
+                    self.map[start + k]
+                } else {
+                    src_end.max(src_start)
+                };
+                map.push(off);
+            }
+            shift += n as isize - (end - start) as isize;
+            page_shift.push((end, shift));
+            pos = end;
+        }
+        out.extend(&chars[pos..]);
+        map.extend_from_slice(&self.map[pos..chars.len()]);
+        map.push(self.map.last().copied().unwrap_or(0));
+        self.page_starts = self
+            .page_starts
+            .iter()
+            .map(|p| {
+                let s = page_shift
+                    .iter()
+                    .rev()
+                    .find(|(e, _)| *e <= *p)
+                    .map(|(_, s)| *s)
+                    .unwrap_or(0);
+                (*p as isize + s).max(0) as usize
+            })
+            .collect();
+        self.text = out;
+        self.map = map;
+    }
+}
+
+/// Options for cleaning; the defaults are what `referat text` does.
+#[derive(Debug, Clone)]
+pub struct CleanOptions {
+    /// Mark page starts with a leading space in the output.
+    pub mark_pages: bool,
+}
+
+impl Default for CleanOptions {
+    fn default() -> Self {
+        CleanOptions { mark_pages: true }
+    }
+}
+
+/// Word lists for the hyphenation rules, loaded from `data/text/`.
+struct HyphenRules {
+    keep_prefixes: HashSet<String>,
+    conjunctions: HashSet<String>,
+}
+
+fn word_list(data: &str) -> HashSet<String> {
+    data.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| l.to_lowercase())
+        .collect()
+}
+
+static HYPHEN: Lazy<HyphenRules> = Lazy::new(|| HyphenRules {
+    keep_prefixes: word_list(include_str!("../../data/text/hyphen-keep-prefixes.txt")),
+    conjunctions: word_list(include_str!(
+        "../../data/text/suspended-hyphen-conjunctions.txt"
+    )),
+});
+
+/// Page furniture patterns: one regex per line of `data/text/furniture.txt`.
+static FURNITURE: Lazy<Vec<Regex>> = Lazy::new(|| {
+    include_str!("../../data/text/furniture.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| Regex::new(l).ok())
+        .collect()
+});
+
+static COVER_START: Lazy<HashSet<String>> =
+    Lazy::new(|| word_list(include_str!("../../data/text/cover-headings.txt")));
+
+static URL_ONLY: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(https?://|www\.)\S+$").unwrap_or_else(|_| unreachable_regex()));
+static URL_TAIL: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(https?://|www\.)\S+$").unwrap_or_else(|_| unreachable_regex()));
+static URL_ANY: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(https?://|www\.)\S+").unwrap_or_else(|_| unreachable_regex()));
+static BULLET: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^([-–—•▪●]|o)\s+").unwrap_or_else(|_| unreachable_regex()));
+
+/// A regex that matches nothing; only used if a literal pattern above failed to compile,
+/// which the unit tests rule out.
+fn unreachable_regex() -> Regex {
+    Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
+}
+
+/// One line being built: its characters with their source offsets.
+#[derive(Debug, Clone, Default)]
+struct Line {
+    chars: Vec<(char, usize)>,
+    /// A paragraph break (blank line) rather than content.
+    blank: bool,
+    page_start: bool,
+}
+
+impl Line {
+    fn text(&self) -> String {
+        self.chars.iter().map(|(c, _)| *c).collect()
+    }
+}
+
+/// Clean a decoded document. Never fails: on text with none of the layout quirks it only
+/// normalises whitespace.
+pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
+    let mut raw: Vec<(String, usize)> = Vec::new(); // (line text, source char offset of line start)
+    let mut off = 0usize;
+    for l in source.split('\n') {
+        raw.push((l.to_string(), off));
+        off += l.chars().count() + 1;
+    }
+    let src_len = source.chars().count();
+
+    // 1. Doubled blank lines: a born-digital text layer puts an empty line after every line,
+    //    and marks real paragraph breaks by a line holding only spaces.
+    let nonblank = raw.iter().filter(|(l, _)| !l.trim().is_empty()).count();
+    let followed_by_empty = raw
+        .windows(2)
+        .filter(|w| !w[0].0.trim().is_empty() && w[1].0.is_empty())
+        .count();
+    let double_spaced = nonblank > 10 && followed_by_empty * 10 >= nonblank * 8;
+
+    // 2. Evidence for URLs: URL-only lines (PDF link dumps) tell how broken URLs rejoin.
+    let url_lines: HashSet<String> = raw
+        .iter()
+        .map(|(l, _)| l.trim().to_string())
+        .filter(|l| URL_ONLY.is_match(l))
+        .collect();
+
+    // 3. Build content lines, dropping furniture and marking page starts.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut next_is_page_start = false;
+    let mut in_cover = false;
+    let mut cover_seen = 0usize;
+    for (text, start) in &raw {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            if double_spaced && text.is_empty() {
+                continue;
+            }
+            push_blank(&mut lines);
+            continue;
+        }
+        if FURNITURE.iter().any(|r| r.is_match(trimmed)) {
+            next_is_page_start = true;
+            push_blank(&mut lines);
+            continue;
+        }
+        // The KL cover (mission, vision) is boilerplate: drop from its first heading to the
+        // end of the paragraph after its last heading.
+        let lower = trimmed.to_lowercase();
+        if COVER_START.contains(&lower) && cover_seen < COVER_START.len() {
+            in_cover = true;
+            cover_seen += 1;
+            continue;
+        }
+        if in_cover {
+            if cover_seen >= COVER_START.len() && trimmed.ends_with('.') {
+                in_cover = false;
+            }
+            continue;
+        }
+        let leading_space = text.starts_with(' ') && !text.starts_with("   ");
+        let page_start = next_is_page_start || leading_space;
+        next_is_page_start = false;
+        let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+        let mut chars: Vec<(char, usize)> = Vec::new();
+        let mut prev_space = false;
+        for (k, c) in text.chars().enumerate().skip(lead) {
+            let c = if c == '\t' || c == '\u{a0}' { ' ' } else { c };
+            if c == ' ' && prev_space {
+                continue;
+            }
+            prev_space = c == ' ';
+            chars.push((c, start + k));
+        }
+        while chars.last().is_some_and(|(c, _)| c.is_whitespace()) {
+            chars.pop();
+        }
+        lines.push(Line {
+            chars,
+            blank: false,
+            page_start,
+        });
+    }
+
+    // 4. Bullets: normalise the marker, keep the item on its own line.
+    for line in lines.iter_mut().filter(|l| !l.blank) {
+        let t = line.text();
+        if let Some(m) = BULLET.find(&t) {
+            let marker = t.chars().next().unwrap_or('-');
+            let n = m.as_str().chars().count();
+            let off = line.chars[0].1;
+            let rest: Vec<(char, usize)> = line.chars[n..].to_vec();
+            // `o` only counts as a bullet when followed by a capital: "o Et fortsat …".
+            if marker == 'o' && !rest.first().is_some_and(|(c, _)| c.is_uppercase()) {
+                continue;
+            }
+            let prefix = if marker == 'o' { "  - " } else { "- " };
+            let mut chars: Vec<(char, usize)> = prefix.chars().map(|c| (c, off)).collect();
+            chars.extend(rest);
+            line.chars = chars;
+        }
+    }
+
+    // 4b. "it- driftsenheder": a PDF text layer sometimes leaves a space after a compound
+    //     hyphen; close it unless a conjunction follows ("Børne- og …").
+    for line in lines.iter_mut().filter(|l| !l.blank) {
+        close_split_hyphens(line);
+    }
+
+    // 5. Join line-end hyphenation and broken URLs.
+    join_broken_words(&mut lines, &url_lines);
+
+    // 6. Drop URL-only lines that repeat a URL cited in the text (PDF link annotations).
+    let running: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.blank && !URL_ONLY.is_match(&l.text()))
+        .flat_map(|l| {
+            URL_ANY
+                .find_iter(&l.text())
+                .map(|m| m.as_str().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut seen_url_lines: HashSet<String> = HashSet::new();
+    let mut kept: Vec<Line> = Vec::new();
+    for line in lines {
+        if !line.blank {
+            let t = line.text();
+            if URL_ONLY.is_match(&t) {
+                let cited = running.iter().any(|u| u.trim_end_matches('.') == t);
+                if cited || !seen_url_lines.insert(t.clone()) {
+                    push_blank(&mut kept);
+                    continue;
+                }
+            }
+        }
+        kept.push(line);
+    }
+
+    // 7. Emit.
+    let mut text = String::new();
+    let mut map = Vec::new();
+    let mut page_starts = Vec::new();
+    let mut pending_blank = false;
+    let mut first = true;
+    for line in kept {
+        if line.blank {
+            pending_blank = true;
+            continue;
+        }
+        if line.chars.is_empty() {
+            continue;
+        }
+        if !first {
+            let off = line.chars[0].1;
+            text.push('\n');
+            map.push(off);
+            if pending_blank {
+                text.push('\n');
+                map.push(off);
+            }
+        }
+        first = false;
+        pending_blank = false;
+        if line.page_start {
+            page_starts.push(map.len());
+            if opts.mark_pages {
+                text.push(' ');
+                map.push(line.chars[0].1);
+            }
+        }
+        for (c, o) in line.chars {
+            text.push(c);
+            map.push(o);
+        }
+    }
+    text.push('\n');
+    map.push(src_len);
+    map.push(src_len);
+    CleanText {
+        text,
+        map,
+        page_starts,
+        double_spaced,
+    }
+}
+
+fn push_blank(lines: &mut Vec<Line>) {
+    if lines.last().is_some_and(|l| !l.blank) {
+        lines.push(Line {
+            blank: true,
+            ..Line::default()
+        });
+    }
+}
+
+/// Join a word broken at a line end with the first word of the next content line.
+fn join_broken_words(lines: &mut [Line], url_lines: &HashSet<String>) {
+    let n = lines.len();
+    let mut i = 0;
+    while i < n {
+        if lines[i].blank || lines[i].chars.is_empty() {
+            i += 1;
+            continue;
+        }
+        // Next content line, allowing paragraph breaks (page breaks) in between.
+        let Some(j) = (i + 1..n).find(|&j| !lines[j].blank && !lines[j].chars.is_empty()) else {
+            break;
+        };
+        let cur = lines[i].text();
+        let next = lines[j].text();
+        let next_word: String = next.chars().take_while(|c| !c.is_whitespace()).collect();
+        if next_word.is_empty()
+            || BULLET.is_match(&next)
+            || next_word.starts_with("http")
+            || next_word.starts_with("www.")
+        {
+            i += 1;
+            continue;
+        }
+        let mut handled = false;
+        if let Some(m) = URL_TAIL.find(&cur) {
+            if let Some(joined_hyphen) = url_join(m.as_str(), &next_word, url_lines) {
+                move_word(
+                    lines,
+                    i,
+                    j,
+                    &next_word,
+                    !joined_hyphen && cur.ends_with('-'),
+                );
+                handled = true;
+            }
+        }
+        if !handled && cur.ends_with('-') && cur.chars().count() >= 2 {
+            let before: String = cur
+                .chars()
+                .rev()
+                .nth(1)
+                .map(String::from)
+                .unwrap_or_default();
+            let prev_is_letter = before.chars().all(|c| c.is_alphanumeric());
+            if prev_is_letter {
+                let frag: String = cur[..cur.len() - 1]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric())
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let first_alpha = next_word.chars().next().unwrap_or(' ');
+                let nw_lower = next_word
+                    .trim_end_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                if HYPHEN.conjunctions.contains(&nw_lower) {
+                    // "Børne- / og Undervisningsministeriet": a suspended compound, not a
+                    // break; the lines stay as they are.
+                } else if first_alpha.is_lowercase() && !frag.is_empty() && !is_kept_prefix(&frag) {
+                    move_word(lines, i, j, &next_word, true);
+                } else if first_alpha.is_alphanumeric() {
+                    // Acronyms, digits, kept prefixes, capitalised second parts: the
+                    // hyphen is real ("SOSU-uddannelserne", "2027-2029", "it-tilstanden").
+                    move_word(lines, i, j, &next_word, false);
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+fn close_split_hyphens(line: &mut Line) {
+    let mut i = 1;
+    while i + 2 < line.chars.len() {
+        let (prev, c, sp, next) = (
+            line.chars[i - 1].0,
+            line.chars[i].0,
+            line.chars[i + 1].0,
+            line.chars[i + 2].0,
+        );
+        if c == '-' && sp == ' ' && prev.is_alphabetic() && next.is_lowercase() {
+            let word: String = line.chars[i + 2..]
+                .iter()
+                .map(|(c, _)| *c)
+                .take_while(|c| c.is_alphanumeric() || *c == '/' || *c == '.')
+                .collect();
+            if !HYPHEN
+                .conjunctions
+                .contains(word.trim_end_matches('.').to_lowercase().as_str())
+            {
+                line.chars.remove(i + 1);
+            }
+        }
+        i += 1;
+    }
+}
+
+fn is_kept_prefix(frag: &str) -> bool {
+    let lower = frag.to_lowercase();
+    HYPHEN.keep_prefixes.contains(&lower)
+        || frag.chars().any(|c| c.is_ascii_digit())
+        || (frag.chars().count() >= 2 && frag.chars().all(|c| c.is_uppercase()))
+}
+
+/// Decide whether a URL at a line end continues on the next line, and whether its final
+/// hyphen belongs to the URL. `Some(true)`: join keeping the hyphen; `Some(false)`: join
+/// (dropping a trailing hyphen); `None`: not a continuation.
+fn url_join(url: &str, next_word: &str, url_lines: &HashSet<String>) -> Option<bool> {
+    let cont_ok = next_word
+        .chars()
+        .all(|c| c.is_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c));
+    if !cont_ok {
+        return None;
+    }
+    let breaks = url.ends_with(['-', '/', '=', '?', '&', '_']);
+    let looks_like_path =
+        next_word.contains('/') || next_word.contains('?') || next_word.contains('=');
+    if next_word
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return None;
+    }
+    if !breaks && !looks_like_path {
+        return None;
+    }
+    if !url.ends_with('-') {
+        return Some(true);
+    }
+    let with = format!("{url}{next_word}");
+    let without = format!("{}{next_word}", &url[..url.len() - 1]);
+    let known = |u: &str| {
+        url_lines
+            .iter()
+            .any(|l| l.starts_with(u.trim_end_matches('.')))
+    };
+    if known(&with) {
+        return Some(true);
+    }
+    if known(&without) {
+        return Some(false);
+    }
+    // No evidence: slug-like segments ("den-18-") keep the hyphen, words ("sundhedsrefor-") don't.
+    let last_segment = url[..url.len() - 1].rsplit('/').next().unwrap_or("");
+    Some(last_segment.contains('-') || last_segment.ends_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Move `word` from the start of line `j` to the end of line `i`, dropping line `i`'s
+/// trailing hyphen when `drop_hyphen`.
+fn move_word(lines: &mut [Line], i: usize, j: usize, word: &str, drop_hyphen: bool) {
+    let n = word.chars().count();
+    let taken: Vec<(char, usize)> = lines[j].chars[..n].to_vec();
+    let mut rest: Vec<(char, usize)> = lines[j].chars[n..].to_vec();
+    while rest.first().is_some_and(|(c, _)| c.is_whitespace()) {
+        rest.remove(0);
+    }
+    if drop_hyphen && lines[i].chars.last().is_some_and(|(c, _)| *c == '-') {
+        lines[i].chars.pop();
+    }
+    lines[i].chars.extend(taken);
+    lines[j].chars = rest;
+    if lines[j].chars.is_empty() {
+        lines[j].blank = false;
+    }
+    // A paragraph break between the two halves was a page break, not a paragraph end.
+    for line in lines.iter_mut().take(j).skip(i + 1) {
+        if line.blank {
+            line.chars.clear();
+            line.blank = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> String {
+        clean(s, &CleanOptions { mark_pages: false }).text
+    }
+
+    #[test]
+    fn joins_line_end_hyphenation() {
+        assert_eq!(
+            c("vedr. fastsættel-\nse af bidraget\n"),
+            "vedr. fastsættelse\naf bidraget\n"
+        );
+        assert!(c("fmd. for Kommunaldi-\nrektørnetværket giver\n")
+            .contains("Kommunaldirektørnetværket"));
+    }
+
+    #[test]
+    fn keeps_real_compound_hyphens() {
+        let t = c("Børne-\nog Undervisningsministeriet forventes\n");
+        assert!(t.contains("Børne-\nog Undervisningsministeriet"), "{t}");
+        assert!(c("frafaldet på SOSU-\nuddannelserne.\n").contains("SOSU-uddannelserne"));
+        assert!(c("indblik i it-\ntilstanden\n").contains("it-tilstanden"));
+        assert!(c("i 2027-\n2029 til\n").contains("2027-2029"));
+        assert!(c("social- og sundhedshjælpere\n").contains("social- og sundhedshjælpere"));
+    }
+
+    #[test]
+    fn removes_page_furniture_and_marks_pages() {
+        let src =
+            "Første side slutter\n\nSIDE | 11\n\nKKR Nordjylland | 02-03-2024\n\nNy side her\n";
+        let out = clean(src, &CleanOptions::default());
+        assert!(!out.text.contains("SIDE"));
+        assert!(!out.text.contains("02-03-2024"));
+        assert!(out.text.contains("\n Ny side her"), "{}", out.text);
+        assert_eq!(out.page_starts.len(), 1);
+    }
+
+    #[test]
+    fn folds_doubled_blank_lines_but_keeps_paragraphs() {
+        let mut src = String::new();
+        for i in 0..12 {
+            src.push_str(&format!("linje {i} \n\n"));
+            if i == 5 {
+                src.push_str(" \n\n");
+            }
+        }
+        let out = clean(&src, &CleanOptions::default());
+        assert!(out.double_spaced);
+        assert!(out.text.contains("linje 0\nlinje 1\n"));
+        assert!(out.text.contains("linje 5\n\nlinje 6"), "{}", out.text);
+    }
+
+    #[test]
+    fn rejoins_urls_and_drops_repeated_url_lines() {
+        let src = "se https://www.kl.dk/media/x/referat-den-18-\njuni-2025.pdf?format=noformat\nmere tekst\n\nhttps://www.kl.dk/media/x/referat-den-18-juni-2025.pdf?format=noformat\nhttps://www.kl.dk/media/x/referat-den-18-juni-2025.pdf?format=noformat\n";
+        let t = c(src);
+        assert!(
+            t.contains("se https://www.kl.dk/media/x/referat-den-18-juni-2025.pdf?format=noformat")
+        );
+        assert_eq!(t.matches("https://").count(), 1, "{t}");
+        let t = c("på https://www.kl.dk/sundhed/sundhedsrefor-\nmen/baggrund\n");
+        assert!(
+            t.contains("https://www.kl.dk/sundhed/sundhedsreformen/baggrund"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn closes_space_after_compound_hyphen() {
+        assert!(c("fælles it- driftsenheder\n").contains("fælles it-driftsenheder"));
+        assert!(c("Børne- og Undervisningsministeriet\n").contains("Børne- og Under"));
+    }
+
+    #[test]
+    fn keeps_bullets_as_list_items() {
+        let t = c("Det drejer sig om:\n– Samarbejdet\n— Kulturen\no Et fortsat kontor\n");
+        assert!(
+            t.contains("\n- Samarbejdet\n- Kulturen\n  - Et fortsat kontor"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn map_points_back_to_source() {
+        let src = "abc fastsættel-\nse xyz\n";
+        let out = clean(src, &CleanOptions::default());
+        let i = out
+            .text
+            .find("xyz")
+            .map(|b| out.text[..b].chars().count())
+            .unwrap_or(0);
+        let s = out.source_offset(i);
+        assert_eq!(src.chars().skip(s).take(3).collect::<String>(), "xyz");
+    }
+
+    #[test]
+    fn removes_cover_boilerplate() {
+        let t = c("Mission\nVi hjælper.\nVision\nVi vil noget\nfor borgerne.\n1. Godkendelse af referat\n");
+        assert!(!t.contains("Vi hjælper"), "{t}");
+        assert!(t.contains("1. Godkendelse af referat"));
+    }
+}
