@@ -2,11 +2,15 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //! bytes → [`text`] (decode, clean, repair) → [`parse`] (structure and facts) →
-//! [`model`] (the typed contract) → RDF → store → query/export/link.
-//! See `ARCHITECTURE.md` for the map.
+//! [`model`] (the typed contract) → [`rdf`] (triples with provenance) → [`store`]
+//! (Oxigraph on disk) → [`query`]. See `ARCHITECTURE.md` for the map.
 
+pub mod ingest;
 pub mod model;
 pub mod parse;
+pub mod query;
+pub mod rdf;
+pub mod store;
 pub mod text;
 
 pub use model::Minutes;

@@ -3,15 +3,27 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use referat::ingest;
 use referat::parse::{self, ParseOptions};
-use std::io::Write;
+use referat::query::{self, ResultFormat};
+use referat::rdf::RdfConfig;
+use referat::store::{self, GraphStore};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Turn Danish municipal meeting minutes into a knowledge graph.
 #[derive(Parser)]
 #[command(name = "referat", version, about, long_about = None)]
 struct Cli {
+    /// The store (an Oxigraph/RocksDB folder). Default: $REFERAT_STORE, else
+    /// ~/.local/share/referat/store.
+    #[arg(long, global = true, env = "REFERAT_STORE")]
+    store: Option<PathBuf>,
+    /// Base IRI for minted identifiers.
+    #[arg(long, global = true, default_value = referat::rdf::DEFAULT_BASE)]
+    base: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -35,7 +47,46 @@ enum Command {
         /// Do not repair OCR letter damage (æ/ø/å).
         #[arg(long)]
         no_ocr_repair: bool,
+        /// List every OCR repair (position, before, after, why) instead of the text.
+        #[arg(long)]
+        explain: bool,
     },
+    /// Parse files and folders into the store: one named graph per document.
+    Ingest {
+        /// Minutes files or folders (folders are read recursively for *.txt).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Do not repair OCR letter damage (æ/ø/å).
+        #[arg(long)]
+        no_ocr_repair: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Run a SPARQL query (a .rq file or the query text) against the store.
+    Query {
+        /// A file with the query, or the query itself.
+        query: String,
+        /// Output format (default: table on a terminal, csv otherwise).
+        #[arg(long, value_enum)]
+        format: Option<QueryFormat>,
+        /// Bind a variable: --param org=CDEU (a value in <…> binds an IRI). Bound as an RDF
+        /// term, never pasted into the query text.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum QueryFormat {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Xml,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -97,6 +148,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Text {
             file,
             no_ocr_repair,
+            explain,
         } => {
             let opts = ParseOptions {
                 ocr_repair: !no_ocr_repair,
@@ -104,8 +156,132 @@ fn run(cli: Cli) -> Result<()> {
             };
             let p =
                 parse::prepare_file(&file, &opts).with_context(|| format!("{}", file.display()))?;
-            out.write_all(p.clean.text.as_bytes())?;
+            if explain {
+                writeln!(
+                    out,
+                    "# {}: {} OCR repairs (offsets are chars in the cleaned text before repair)",
+                    file.display(),
+                    p.ocr_changes.len()
+                )?;
+                for c in &p.ocr_changes {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{} → {}\t{}",
+                        c.start, c.end, c.from, c.to, c.reason
+                    )?;
+                }
+            } else {
+                out.write_all(p.clean.text.as_bytes())?;
+            }
+        }
+        Command::Ingest {
+            paths,
+            no_ocr_repair,
+            quiet,
+        } => {
+            let gs = open_store(cli.store, &cli.base)?;
+            gs.ensure_gazetteer()?;
+            let opts = ParseOptions {
+                ocr_repair: !no_ocr_repair,
+                ..ParseOptions::default()
+            };
+            let mut walk_errors = Vec::new();
+            let files = ingest::collect_files(&paths, &mut walk_errors);
+            for (p, e) in &walk_errors {
+                eprintln!("referat: {}: {e}", p.display());
+            }
+            let bar = if quiet || !std::io::stderr().is_terminal() {
+                indicatif::ProgressBar::hidden()
+            } else {
+                indicatif::ProgressBar::new(files.len() as u64)
+            };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} {elapsed_precise} {wide_msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let mut summary = ingest::Summary::default();
+            for f in &files {
+                bar.set_message(f.display().to_string());
+                let r = ingest::ingest_file(&gs, f, &opts);
+                for w in &r.warnings {
+                    bar.suspend(|| eprintln!("referat: {}: warning: {w}", f.display()));
+                }
+                if let Err(e) = &r.outcome {
+                    bar.suspend(|| eprintln!("referat: {}: {e}", f.display()));
+                }
+                summary.add(&r);
+                bar.inc(1);
+            }
+            bar.finish_and_clear();
+            gs.flush()?;
+            writeln!(
+                out,
+                "ingested {} files into {}: {} added, {} replaced, {} unchanged, {} failed; {} quads written, {} in store",
+                files.len(),
+                gs.path().display(),
+                summary.added,
+                summary.replaced,
+                summary.unchanged,
+                summary.failed,
+                summary.quads_written,
+                gs.len()?
+            )?;
+            if summary.failed > 0 || !walk_errors.is_empty() {
+                anyhow::bail!(
+                    "{} of {} inputs failed",
+                    summary.failed + walk_errors.len(),
+                    files.len() + walk_errors.len()
+                );
+            }
+        }
+        Command::Query {
+            query,
+            format,
+            params,
+            timeout,
+        } => {
+            let text = if query.ends_with(".rq") || std::path::Path::new(&query).is_file() {
+                std::fs::read_to_string(&query).with_context(|| query.clone())?
+            } else {
+                query
+            };
+            let params = params
+                .iter()
+                .map(|p| query::parse_param(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let format = match format {
+                Some(QueryFormat::Table) => ResultFormat::Table,
+                Some(QueryFormat::Csv) => ResultFormat::Csv,
+                Some(QueryFormat::Tsv) => ResultFormat::Tsv,
+                Some(QueryFormat::Json) => ResultFormat::Json,
+                Some(QueryFormat::Xml) => ResultFormat::Xml,
+                None if std::io::stdout().is_terminal() => ResultFormat::Table,
+                None => ResultFormat::Csv,
+            };
+            let gs = open_store(cli.store, &cli.base)?;
+            let mut buf: Vec<u8> = Vec::new();
+            query::run(
+                gs.store(),
+                &text,
+                &params,
+                format,
+                Duration::from_secs(timeout),
+                &mut buf,
+            )?;
+            out.write_all(&buf)?;
         }
     }
     Ok(())
+}
+
+fn open_store(path: Option<PathBuf>, base: &str) -> Result<GraphStore> {
+    let path = path.unwrap_or_else(store::default_location);
+    let config = RdfConfig {
+        base: base.to_string(),
+        ..RdfConfig::default()
+    };
+    config.check().map_err(anyhow::Error::msg)?;
+    Ok(GraphStore::open(&path, config)?)
 }

@@ -107,8 +107,96 @@ fn september_items_match_expectations() {
 }
 
 #[test]
-fn june_ocr_layout_numbers_and_cases_match() {
-    check_items(JUNE, false);
+fn june_ocr_layout_items_match_expectations_after_repair() {
+    check_items(JUNE, true);
+}
+
+#[test]
+fn ocr_repair_only_where_damaged() {
+    let june = parse(JUNE);
+    assert!(june.source.ocr_repaired);
+    let sept = parse(SEPTEMBER);
+    assert!(!sept.source.ocr_repaired);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let with = referat::parse::prepare_file(&root.join(SEPTEMBER), &ParseOptions::default())
+        .expect("prepare");
+    assert!(
+        with.ocr_changes.is_empty(),
+        "clean text passes through unchanged"
+    );
+    let no = ParseOptions {
+        ocr_repair: false,
+        ..ParseOptions::default()
+    };
+    let raw = parse_file(&root.join(JUNE), &no).expect("parse");
+    assert!(!raw.source.ocr_repaired);
+    assert!(
+        raw.items.iter().any(|i| i.title.contains("mgde")),
+        "without repair the damage stays"
+    );
+}
+
+#[test]
+fn people_organisations_and_facts_match_expectations() {
+    let exp = expected();
+    for name in [JUNE, SEPTEMBER] {
+        let m = parse(name);
+        let doc = &exp[name];
+        for p in doc["persons"].as_array().expect("persons") {
+            let n = p["name"].as_str().expect("name");
+            let got = m.persons.iter().find(|x| x.name == n);
+            let got = got.unwrap_or_else(|| panic!("{name}: person {n} missing"));
+            for a in p["aliases"].as_array().into_iter().flatten() {
+                let a = a.as_str().expect("alias");
+                assert!(got.aliases.iter().any(|x| x == a), "{name}: {n} alias {a}");
+            }
+        }
+        for o in doc["organisations_must"].as_array().expect("orgs") {
+            let o = o.as_str().expect("org");
+            assert!(
+                m.organisations
+                    .iter()
+                    .any(|x| x.name == o || x.aliases.iter().any(|a| a == o)),
+                "{name}: organisation {o} missing"
+            );
+        }
+        for r in doc["requests"].as_array().expect("requests") {
+            let (f, t) = (
+                r["from"].as_str().expect("from"),
+                r["to"].as_str().expect("to"),
+            );
+            assert!(
+                m.requests.iter().any(|x| x.from == f && x.to == t),
+                "{name}: request {f} → {t}"
+            );
+        }
+        for r in doc["reported_decisions"].as_array().into_iter().flatten() {
+            let by = r["by"].as_str().expect("by");
+            let got = m.reported_decisions.iter().find(|x| x.by == by);
+            let got = got.unwrap_or_else(|| panic!("{name}: reported decision by {by}"));
+            if let Some(d) = r["date"].as_str() {
+                assert_eq!(
+                    got.date.as_deref(),
+                    Some(d),
+                    "{name}: reported decision date"
+                );
+            }
+        }
+        // No false people: every person found is one the expectations list.
+        let known: Vec<&str> = doc["persons"]
+            .as_array()
+            .expect("persons")
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for p in &m.persons {
+            assert!(
+                known.contains(&p.name.as_str()),
+                "{name}: unexpected person {:?}",
+                p.name
+            );
+        }
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! sub-module owns one kind of fact so its rules can be tested on their own.
 
 pub mod dates;
+pub mod entities;
 pub mod money;
 pub mod references;
 pub mod structure;
@@ -57,7 +58,26 @@ pub struct Prepared {
     pub clean: CleanText,
     pub sha256: String,
     pub ocr_repaired: bool,
+    /// Every OCR repair, with char offsets into the text as it was before repair.
+    pub ocr_changes: Vec<text::ocr::Change>,
     pub warnings: Vec<String>,
+}
+
+/// The Danish lexicon for OCR repair: the system word list plus the gazetteer's names, so
+/// organisation names count as known words. Loaded once per process.
+static LEXICON: Lazy<text::ocr::Lexicon> = Lazy::new(|| {
+    let mut lex = text::ocr::Lexicon::load()
+        .unwrap_or_else(|_| text::ocr::Lexicon::from_words(Vec::<String>::new()));
+    let g = &*entities::GAZETTEER;
+    lex.add_names(g.entries.iter().flat_map(|e| {
+        std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str))
+    }));
+    lex
+});
+
+/// The lexicon used for OCR repair (shared with benchmarks and tests).
+pub fn lexicon() -> &'static text::ocr::Lexicon {
+    &LEXICON
 }
 
 /// Read and clean one file.
@@ -81,10 +101,27 @@ pub fn prepare_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Prepared, Pars
     let sha256 = hex(&Sha256::digest(bytes));
     let decoded = text::decode(bytes)?;
     let mut warnings: Vec<String> = decoded.warning.into_iter().collect();
-    let clean = text::clean(&decoded.text, &CleanOptions::default());
-    let ocr_repaired = false;
+    let mut clean = text::clean(&decoded.text, &CleanOptions::default());
+    let mut ocr_repaired = false;
+    let mut ocr_changes = Vec::new();
     if opts.ocr_repair {
-        // OCR repair is wired in by the text::ocr stage.
+        let lex = lexicon();
+        let report = text::ocr::detect(&clean.text, &clean.page_starts, lex);
+        if report.damaged {
+            if !lex.has_system_wordlist() {
+                warnings.push(
+                    "OCR damage detected but no Danish word list found (install Debian's wdanish or set REFERAT_WORDLIST): repair is limited".to_string(),
+                );
+            }
+            let changes = text::ocr::repair(&clean.text, &report, lex);
+            let repl: Vec<(usize, usize, String)> = changes
+                .iter()
+                .map(|c| (c.start, c.end, c.to.clone()))
+                .collect();
+            clean.apply_replacements(&repl);
+            ocr_repaired = true;
+            ocr_changes = changes;
+        }
     }
     if clean.text.trim().is_empty() {
         warnings.push("nothing left after cleaning".to_string());
@@ -94,6 +131,7 @@ pub fn prepare_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Prepared, Pars
         clean,
         sha256,
         ocr_repaired,
+        ocr_changes,
         warnings,
     })
 }
@@ -174,6 +212,52 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
             });
         }
     }
+    // Entities, per item, on the item text with single line breaks folded to spaces
+    // (same length, so offsets stay valid).
+    let flats: Vec<String> = s
+        .item_ranges
+        .iter()
+        .map(|&(a, b)| fold_single_newlines(&chars[a.min(chars.len())..b.min(chars.len())]))
+        .collect();
+    let span_fns: Vec<Box<dyn Fn(usize, usize) -> Span + '_>> = s
+        .item_ranges
+        .iter()
+        .zip(flats.iter())
+        .map(|(&(a, _), flat)| {
+            let f: Box<dyn Fn(usize, usize) -> Span + '_> =
+                Box::new(move |bs: usize, be: usize| {
+                    let cs = a + flat[..bs.min(flat.len())].chars().count();
+                    let ce = a + flat[..be.min(flat.len())].chars().count();
+                    Span {
+                        start: to_source(cs),
+                        end: to_source(ce),
+                    }
+                });
+            f
+        })
+        .collect();
+    let units: Vec<entities::Unit<'_>> = items
+        .iter()
+        .zip(flats.iter())
+        .zip(span_fns.iter())
+        .map(|((it, flat), f)| entities::Unit {
+            item: Some(it.number.clone()).filter(|n| !n.is_empty()),
+            title: it.title.clone(),
+            text: flat,
+            span_of: f.as_ref(),
+        })
+        .collect();
+    let ctx = entities::DocContext {
+        body: s.meeting.body.as_deref(),
+        year: s
+            .meeting
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .and_then(|y| y.parse().ok()),
+    };
+    let ents = entities::extract(&units, &ctx, &s.meeting.participants);
+    drop(units);
     let mut warnings = p.warnings.clone();
     warnings.extend(s.warnings);
     Ok(Minutes {
@@ -186,13 +270,32 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
         meeting: s.meeting,
         sections: s.sections,
         items,
-        persons: Vec::new(),
-        organisations: Vec::new(),
+        persons: ents.persons,
+        organisations: ents.organisations,
         amounts,
         references,
-        reported_decisions: Vec::new(),
-        requests: Vec::new(),
-        relations: Vec::new(),
+        reported_decisions: ents.reported_decisions,
+        requests: ents.requests,
+        relations: ents.relations,
         warnings,
     })
+}
+
+/// Fold single line breaks to spaces, keeping paragraph breaks and list items, without
+/// changing the length (so char offsets stay valid).
+fn fold_single_newlines(chars: &[char]) -> String {
+    let mut out = String::with_capacity(chars.len());
+    for (i, c) in chars.iter().enumerate() {
+        if *c == '\n' {
+            let prev_nl = i > 0 && chars[i - 1] == '\n';
+            let next_nl = chars.get(i + 1) == Some(&'\n');
+            let next_bullet = chars.get(i + 1) == Some(&'-') && chars.get(i + 2) == Some(&' ');
+            if !prev_nl && !next_nl && !next_bullet {
+                out.push(' ');
+                continue;
+            }
+        }
+        out.push(*c);
+    }
+    out
 }

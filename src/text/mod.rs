@@ -6,7 +6,7 @@
 
 pub mod clean;
 pub mod decode;
-// pub mod ocr; (wired in when the OCR repair lands)
+pub mod ocr;
 
 pub use clean::{clean, CleanOptions, CleanText};
 pub use decode::{decode, DecodeError};

@@ -1,0 +1,130 @@
+//! Ingest: files and folders → parsed minutes → one named graph each in the store.
+//!
+//! One bad document never stops the others and never touches the store: it is parsed
+//! completely before its transaction starts. Folders are walked without following a
+//! symlink into a directory already visited, so a symlink loop cannot hang the walk.
+
+use crate::parse::{self, ParseOptions};
+use crate::store::{GraphStore, IngestOutcome};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// File extensions taken from folders (a file named explicitly is always tried).
+pub const EXTENSIONS: &[&str] = &["txt", "text"];
+
+/// What happened to one file.
+#[derive(Debug)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub outcome: Result<(IngestOutcome, usize), String>,
+    pub warnings: Vec<String>,
+}
+
+/// Totals of an ingest run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub added: usize,
+    pub replaced: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub quads_written: usize,
+}
+
+/// Expand paths into the files to ingest, sorted within each folder. Unreadable folders
+/// and symlink loops are reported in `errors` rather than aborting the walk.
+pub fn collect_files(paths: &[PathBuf], errors: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut visited: HashSet<PathBuf> = HashSet::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out, &mut visited, errors);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    visited: &mut HashSet<PathBuf>,
+    errors: &mut Vec<(PathBuf, String)>,
+) {
+    let canon = match dir.canonicalize() {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push((dir.to_path_buf(), format!("cannot read the folder: {e}")));
+            return;
+        }
+    };
+    if !visited.insert(canon) {
+        errors.push((
+            dir.to_path_buf(),
+            "skipped: a symlink leads back to a folder already read (loop)".to_string(),
+        ));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push((dir.to_path_buf(), format!("cannot read the folder: {e}")));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            walk(&p, out, visited, errors);
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_lowercase().as_str()))
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// Parse and store one file.
+pub fn ingest_file(store: &GraphStore, path: &Path, opts: &ParseOptions) -> FileResult {
+    match parse::parse_file(path, opts) {
+        Ok(m) => {
+            let warnings = m.warnings.clone();
+            let n = crate::rdf::to_quads(&m, store.config()).len();
+            let outcome = store
+                .ingest(&m)
+                .map(|o| (o, if o == IngestOutcome::Unchanged { 0 } else { n }))
+                .map_err(|e| e.to_string());
+            FileResult {
+                path: path.to_path_buf(),
+                outcome,
+                warnings,
+            }
+        }
+        Err(e) => FileResult {
+            path: path.to_path_buf(),
+            outcome: Err(e.to_string()),
+            warnings: Vec::new(),
+        },
+    }
+}
+
+impl Summary {
+    /// Count one file's result.
+    pub fn add(&mut self, r: &FileResult) {
+        match &r.outcome {
+            Ok((IngestOutcome::Added, n)) => {
+                self.added += 1;
+                self.quads_written += n;
+            }
+            Ok((IngestOutcome::Replaced, n)) => {
+                self.replaced += 1;
+                self.quads_written += n;
+            }
+            Ok((IngestOutcome::Unchanged, _)) => self.unchanged += 1,
+            Err(_) => self.failed += 1,
+        }
+    }
+}

@@ -1,0 +1,1072 @@
+//! Who's who: organisations (gazetteer + name patterns), people (from the text's own
+//! patterns, never from a list of names), requests, reported decisions and organisational
+//! relations.
+//!
+//! The gazetteer (`data/organisations.tsv`) holds what is known in advance; the trigger
+//! words (roles, verbs, relation phrases) are data in `data/parse/`. Patterns here are about
+//! Danish sentence shapes, not about any particular document.
+
+use super::dates;
+use crate::model::{Organisation, Person, Relation, ReportedDecision, Request, Role, Span};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use once_cell::sync::Lazy;
+use regex::Regex;
+use std::collections::{BTreeMap, HashSet};
+
+fn never() -> Regex {
+    Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
+}
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).unwrap_or_else(|_| never())
+}
+
+fn words(data: &str) -> Vec<String> {
+    data.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// One organisation known in advance.
+#[derive(Debug, Clone)]
+pub struct OrgEntry {
+    pub key: String,
+    pub name: String,
+    pub kind: String,
+    pub aliases: Vec<String>,
+    pub part_of: Option<String>,
+    pub codes: Vec<String>,
+}
+
+/// The organisation gazetteer with a fast multi-pattern matcher over all surface forms.
+pub struct Gazetteer {
+    pub entries: Vec<OrgEntry>,
+    surfaces: Vec<(String, usize)>,
+    matcher: Option<AhoCorasick>,
+}
+
+impl Gazetteer {
+    /// Parse the TSV (`key name kind aliases part_of codes notes`).
+    pub fn from_tsv(data: &str) -> Gazetteer {
+        let mut entries = Vec::new();
+        for line in data.lines() {
+            if line.starts_with('#') || line.trim().is_empty() || line.starts_with("key\t") {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 3 {
+                continue;
+            }
+            let list = |i: usize| -> Vec<String> {
+                f.get(i)
+                    .map(|s| {
+                        s.split('|')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            entries.push(OrgEntry {
+                key: f[0].trim().to_string(),
+                name: f[1].trim().to_string(),
+                kind: f[2].trim().to_string(),
+                aliases: list(3),
+                part_of: f
+                    .get(4)
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty()),
+                codes: list(5),
+            });
+        }
+        let mut surfaces: Vec<(String, usize)> = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, e) in entries.iter().enumerate() {
+            for s in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                // A bare municipality name ("Randers") is a place far more often than an
+                // authority; it is resolved only in role context (see `municipality`).
+                if e.kind == "municipality" && !s.contains(' ') {
+                    continue;
+                }
+                if seen.insert(s.clone()) {
+                    surfaces.push((s.clone(), i));
+                }
+            }
+        }
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(surfaces.iter().map(|(s, _)| s.as_str()))
+            .ok();
+        Gazetteer {
+            entries,
+            surfaces,
+            matcher,
+        }
+    }
+
+    /// Mentions in `text` (byte ranges), whole words only.
+    pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        let Some(m) = &self.matcher else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for hit in m.find_iter(text) {
+            let (s, e) = (hit.start(), hit.end());
+            let before = text[..s].chars().next_back();
+            let after = text[e..].chars().next();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '-');
+            // Allow a possessive or genitive s after the name ("KL's", "CDEUs").
+            let after_ok = boundary(after)
+                || (after == Some('s') && boundary(text[e + 1..].chars().next()))
+                || (after == Some('’') || after == Some('\''));
+            if boundary(before) && after_ok {
+                let (surface, idx) = &self.surfaces[hit.pattern().as_usize()];
+                out.push(Mention {
+                    start: s,
+                    end: e,
+                    entry: *idx,
+                    surface: surface.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Entry by exact name or alias (case-insensitive).
+    pub fn lookup(&self, name: &str) -> Option<&OrgEntry> {
+        let l = name.to_lowercase();
+        self.entries
+            .iter()
+            .find(|e| e.name.to_lowercase() == l || e.aliases.iter().any(|a| a.to_lowercase() == l))
+    }
+
+    /// The municipality whose bare name is `place` ("Randers" → Randers Kommune).
+    pub fn municipality(&self, place: &str) -> Option<&OrgEntry> {
+        let p = place.trim().to_lowercase();
+        self.entries.iter().find(|e| {
+            e.kind == "municipality"
+                && (e.aliases.iter().any(|a| a.to_lowercase() == p)
+                    || e.name.to_lowercase() == format!("{p} kommune"))
+        })
+    }
+
+    fn by_key(&self, key: &str) -> Option<&OrgEntry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// The name to report as the actor: a governing body reports as its organisation
+    /// (the regional council's decision is Region Midtjylland's decision).
+    pub fn actor_name(&self, e: &OrgEntry) -> String {
+        if e.kind == "political-body" {
+            if let Some(p) = e.part_of.as_deref().and_then(|k| self.by_key(k)) {
+                // Only a council acts for its authority; a KKR acts as itself, not as KL.
+                if p.kind == "region" || p.kind == "municipality" {
+                    return p.name.clone();
+                }
+            }
+        }
+        e.name.clone()
+    }
+}
+
+/// A gazetteer hit.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub entry: usize,
+    pub surface: String,
+}
+
+/// The shipped gazetteer.
+pub static GAZETTEER: Lazy<Gazetteer> =
+    Lazy::new(|| Gazetteer::from_tsv(include_str!("../../data/organisations.tsv")));
+
+static ROLES: Lazy<Vec<String>> = Lazy::new(|| {
+    let mut v = words(include_str!("../../data/parse/roles.txt"));
+    v.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    v
+});
+static PERSON_VERBS: Lazy<HashSet<String>> = Lazy::new(|| {
+    words(include_str!("../../data/parse/person-verbs.txt"))
+        .into_iter()
+        .collect()
+});
+static NAME_STOP: Lazy<HashSet<String>> = Lazy::new(|| {
+    words(include_str!("../../data/parse/name-stopwords.txt"))
+        .into_iter()
+        .collect()
+});
+static RELATIONS: Lazy<Vec<(String, String)>> = Lazy::new(|| {
+    let mut v: Vec<(String, String)> = words(include_str!("../../data/parse/relations.tsv"))
+        .into_iter()
+        .filter_map(|l| {
+            let (a, b) = l.split_once('\t')?;
+            Some((a.trim().to_string(), b.trim().to_string()))
+        })
+        .collect();
+    v.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+    v
+});
+
+static NAME: Lazy<Regex> = Lazy::new(|| {
+    re(r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?: \p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){1,3}\b")
+});
+static DISCOVER: Lazy<Vec<Regex>> = Lazy::new(|| {
+    [
+        // Ministries and agencies, also with a suspended first part.
+        r"\b(?:\p{Lu}\p{Ll}+-(?:, \p{Lu}\p{Ll}+-)* og )?\p{Lu}\p{Ll}*(?:ministeriet|styrelsen|Styrelsen|styrelse)\b",
+        r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? Kommune\b",
+        r"\bRegion \p{Lu}\p{Ll}+\b",
+        r"\b(?:\p{Lu}\p{Ll}+ )+Universitet\b",
+        r"\b(?:\p{Lu}\p{Ll}+ )+University College\b",
+        r"\bErhvervshus \p{Lu}\p{Ll}+\b",
+    ]
+    .iter()
+    .map(|p| re(p))
+    .collect()
+});
+static ACRONYM_DEF: Lazy<Regex> = Lazy::new(|| {
+    re(r"\b((?:\p{Lu}[\p{L}-]*\s){1,5}\p{Lu}[\p{L}-]*)\s\((\p{Lu}{2,}[\p{Lu}\d-]*)\)")
+});
+
+/// Everything the entity stage finds in one document.
+#[derive(Debug, Default)]
+pub struct Entities {
+    pub organisations: Vec<Organisation>,
+    pub persons: Vec<Person>,
+    pub requests: Vec<Request>,
+    pub reported_decisions: Vec<ReportedDecision>,
+    pub relations: Vec<Relation>,
+}
+
+/// One unit of text to search: an item's flat text (or the cover), with its item number
+/// and a function to turn byte offsets into source spans.
+pub struct Unit<'a> {
+    pub item: Option<String>,
+    pub title: String,
+    pub text: &'a str,
+    pub span_of: &'a dyn Fn(usize, usize) -> Span,
+}
+
+/// Context of the document: its body and year (for dates without one).
+pub struct DocContext<'a> {
+    pub body: Option<&'a str>,
+    pub year: Option<i32>,
+}
+
+#[derive(Default)]
+struct OrgAcc {
+    kind: String,
+    aliases: Vec<String>,
+    items: Vec<String>,
+}
+
+#[derive(Default, Clone)]
+struct PersonAcc {
+    roles: Vec<Role>,
+    aliases: Vec<String>,
+    orgs: Vec<String>,
+    items: Vec<String>,
+    merged_from: Vec<String>,
+}
+
+/// Extract entities from the units of a document.
+pub fn extract(
+    units: &[Unit<'_>],
+    ctx: &DocContext<'_>,
+    participants: &[crate::model::Participant],
+) -> Entities {
+    let g = &*GAZETTEER;
+    let mut orgs: BTreeMap<String, OrgAcc> = BTreeMap::new();
+    let mut people: BTreeMap<String, PersonAcc> = BTreeMap::new();
+    let mut out = Entities::default();
+    let region = ctx.body.and_then(|b| body_region(g, b));
+
+    let add_org = |orgs: &mut BTreeMap<String, OrgAcc>,
+                   name: &str,
+                   kind: &str,
+                   surface: &str,
+                   item: &Option<String>| {
+        let acc = orgs.entry(name.to_string()).or_insert_with(|| OrgAcc {
+            kind: kind.to_string(),
+            ..OrgAcc::default()
+        });
+        if surface != name && !acc.aliases.iter().any(|a| a == surface) {
+            acc.aliases.push(surface.to_string());
+        }
+        if let Some(i) = item {
+            if !acc.items.contains(i) {
+                acc.items.push(i.clone());
+            }
+        }
+    };
+    if let Some(b) = ctx.body {
+        let kind = g
+            .lookup(b)
+            .map(|e| e.kind.clone())
+            .unwrap_or_else(|| "political-body".into());
+        let name = g
+            .lookup(b)
+            .map(|e| e.name.clone())
+            .unwrap_or_else(|| b.to_string());
+        add_org(&mut orgs, &name, &kind, &name, &None);
+    }
+
+    // Cover participants: "Name, role, Place" under "Fra <group>".
+    for p in participants {
+        let mut acc = PersonAcc::default();
+        if let Some(role) = &p.role {
+            let org = p
+                .place
+                .as_deref()
+                .and_then(|pl| g.municipality(pl))
+                .map(|e| e.name.clone());
+            if let Some(o) = &org {
+                add_org(
+                    &mut orgs,
+                    o,
+                    "municipality",
+                    p.place.as_deref().unwrap_or(o),
+                    &None,
+                );
+            }
+            acc.roles.push(Role {
+                role: role.clone(),
+                organisation: org.clone(),
+                item: None,
+            });
+            acc.orgs.extend(org);
+        }
+        if let Some(group) = &p.group {
+            let org = g
+                .lookup(group)
+                .map(|e| e.name.clone())
+                .unwrap_or_else(|| group.clone());
+            acc.roles.push(Role {
+                role: "deltager".into(),
+                organisation: Some(org.clone()),
+                item: None,
+            });
+            acc.orgs.push(org);
+        }
+        merge_person(&mut people, &p.name, acc);
+    }
+
+    for u in units {
+        let text = u.text;
+        let mentions = g.mentions(text);
+        for m in &mentions {
+            let e = &g.entries[m.entry];
+            add_org(&mut orgs, &e.name, &e.kind, &m.surface, &u.item);
+        }
+        // Discovery beyond the gazetteer.
+        for r in DISCOVER.iter() {
+            for m in r.find_iter(text) {
+                let s = m.as_str();
+                if mentions
+                    .iter()
+                    .any(|x| x.start <= m.start() && x.end >= m.end())
+                {
+                    continue;
+                }
+                match g.lookup(s) {
+                    Some(e) => add_org(&mut orgs, &e.name, &e.kind, s, &u.item),
+                    None => add_org(&mut orgs, s, "discovered", s, &u.item),
+                }
+            }
+        }
+        for c in ACRONYM_DEF.captures_iter(text) {
+            let (Some(long), Some(short)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let long = long.as_str().trim();
+            match g.lookup(long).or_else(|| g.lookup(short.as_str())) {
+                Some(e) => {
+                    add_org(&mut orgs, &e.name, &e.kind, short.as_str(), &u.item);
+                }
+                None if long.split_whitespace().count() >= 2 => {
+                    add_org(&mut orgs, long, "discovered", short.as_str(), &u.item);
+                }
+                None => {}
+            }
+        }
+
+        find_people(text, u, &mentions, &mut people);
+        find_requests(text, u, &mentions, ctx, &mut out.requests);
+        find_reported(text, u, &mentions, ctx, region, &mut out.reported_decisions);
+        find_relations(
+            text,
+            u,
+            &mentions,
+            ctx,
+            region,
+            &people,
+            &mut out.relations,
+            &mut orgs,
+        );
+    }
+
+    // Short forms ("Jesper Kaas" of "Jesper Kaas Schmidt") and near spellings in one
+    // context ("Steffen Damsgaard" / "Steffen Husted Damgaard", both CDEU) are merged,
+    // with the evidence recorded.
+    let names: Vec<String> = people.keys().cloned().collect();
+    let mut merged: HashSet<String> = HashSet::new();
+    for a in &names {
+        for b in &names {
+            if a == b || merged.contains(a) || merged.contains(b) {
+                continue;
+            }
+            let (ta, tb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+            if ta.len() >= tb.len() {
+                continue;
+            }
+            let prefix = tb.starts_with(&ta);
+            let pa = people.get(a).cloned().unwrap_or_default();
+            let pb = people.get(b).cloned().unwrap_or_default();
+            let shared_org = pa.orgs.iter().find(|o| pb.orgs.contains(o)).cloned();
+            let shared_item = pa.items.iter().find(|i| pb.items.contains(i)).cloned();
+            let near = ta.first() == tb.first()
+                && ta.len() >= 2
+                && edit_distance(ta[ta.len() - 1], tb[tb.len() - 1]) <= 1
+                && (shared_org.is_some() || shared_item.is_some());
+            if prefix || near {
+                let why = if prefix {
+                    format!("{a}: short form of {b}")
+                } else {
+                    let context = match (&shared_org, &shared_item) {
+                        (Some(o), _) => format!("both with {o}"),
+                        (None, Some(i)) => format!("both in item {i}"),
+                        _ => String::new(),
+                    };
+                    format!("{a}: same first name, surname one edit from {b}'s, {context}")
+                };
+                if let Some(target) = people.get_mut(b) {
+                    target.aliases.push(a.clone());
+                    target.aliases.extend(pa.aliases.clone());
+                    target.roles.extend(pa.roles.clone());
+                    target.merged_from.push(why);
+                    for o in pa.orgs {
+                        if !target.orgs.contains(&o) {
+                            target.orgs.push(o);
+                        }
+                    }
+                }
+                merged.insert(a.clone());
+            }
+        }
+    }
+    for (name, p) in people {
+        if merged.contains(&name) {
+            continue;
+        }
+        let mut roles: Vec<Role> = Vec::new();
+        for r in p.roles {
+            if !roles.contains(&r) {
+                roles.push(r);
+            }
+        }
+        let mut aliases = p.aliases;
+        aliases.sort();
+        aliases.dedup();
+        out.persons.push(Person {
+            name,
+            aliases,
+            roles,
+            merged_from: p.merged_from,
+        });
+    }
+    for (name, o) in orgs {
+        out.organisations.push(Organisation {
+            name,
+            aliases: o.aliases,
+            kind: o.kind,
+            items: o.items,
+        });
+    }
+    out
+}
+
+/// The region that goes with a KKR ("KKR Midtjylland" → "Region Midtjylland"), for
+/// resolving "regionen" / "regionsrådet".
+fn body_region<'g>(g: &'g Gazetteer, body: &str) -> Option<&'g OrgEntry> {
+    let last = body.split_whitespace().last()?;
+    g.entries
+        .iter()
+        .find(|e| e.kind == "region" && e.name.ends_with(last))
+}
+
+fn merge_person(people: &mut BTreeMap<String, PersonAcc>, name: &str, acc: PersonAcc) {
+    let p = people.entry(name.to_string()).or_default();
+    p.roles.extend(acc.roles);
+    for i in acc.items {
+        if !p.items.contains(&i) {
+            p.items.push(i);
+        }
+    }
+    for o in acc.orgs {
+        if !p.orgs.contains(&o) {
+            p.orgs.push(o);
+        }
+    }
+}
+
+fn valid_name(g: &Gazetteer, name: &str) -> bool {
+    let toks: Vec<&str> = name.split(' ').collect();
+    if toks.len() < 2 || toks.len() > 4 {
+        return false;
+    }
+    if toks.iter().any(|t| NAME_STOP.contains(&t.to_lowercase())) {
+        return false;
+    }
+    if g.lookup(name).is_some() || toks.iter().any(|t| g.lookup(t).is_some()) {
+        return false;
+    }
+    // Names are not common words: a title-cased run of Danish words ends in -ende, -else,
+    // -ning etc. far more often than a surname does.
+    !toks.iter().any(|t| {
+        let l = t.to_lowercase();
+        [
+            "ningen",
+            "elsen",
+            "heden",
+            "ering",
+            "ministeriet",
+            "styrelsen",
+        ]
+        .iter()
+        .any(|s| l.ends_with(s))
+    })
+}
+
+fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let is_end = |i: usize| -> bool {
+        // ". " followed by an upper-case letter, not after an abbreviation or a number.
+        if bytes.get(i) != Some(&b'.') && bytes.get(i) != Some(&b'\n') {
+            return false;
+        }
+        if bytes.get(i) == Some(&b'\n') {
+            return true;
+        }
+        let next = text[i + 1..].trim_start().chars().next();
+        if !next.is_some_and(|c| c.is_uppercase()) {
+            return false;
+        }
+        let word: String = text[..i]
+            .chars()
+            .rev()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let word: String = word.chars().rev().collect::<String>().to_lowercase();
+        let abbrev = [
+            "kr", "mio", "mia", "bl.a", "jf", "pr", "ca", "fx", "mv", "d", "nr", "stk", "fmd",
+            "dvs", "evt", "ift", "vedr",
+        ];
+        !(abbrev.contains(&word.as_str()) || word.chars().all(|c| c.is_ascii_digit()))
+    };
+    let mut s = at.min(text.len());
+    while s > 0 {
+        if is_end(s - 1) && s - 1 < at {
+            break;
+        }
+        s -= 1;
+    }
+    let mut e = at.min(text.len());
+    while e < text.len() {
+        if is_end(e) {
+            e += 1;
+            break;
+        }
+        e += 1;
+    }
+    while !text.is_char_boundary(s) {
+        s += 1;
+    }
+    while e < text.len() && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e.min(text.len()))
+}
+
+fn find_people(
+    text: &str,
+    u: &Unit<'_>,
+    mentions: &[Mention],
+    people: &mut BTreeMap<String, PersonAcc>,
+) {
+    let g = &*GAZETTEER;
+    for m in NAME.find_iter(text) {
+        let mut name = m.as_str().to_string();
+        // Trim trailing stop words ("Jesper Kaas Schmidt Og" cannot occur, but "Per Okkels
+        // Region" might).
+        while let Some((head, last)) = name.rsplit_once(' ') {
+            if NAME_STOP.contains(&last.to_lowercase()) {
+                name = head.to_string();
+            } else {
+                break;
+            }
+        }
+        // Leading stop words: "Fra Steffen …" is not a name start.
+        while let Some((first, rest)) = name.split_once(' ') {
+            if NAME_STOP.contains(&first.to_lowercase()) {
+                name = rest.to_string();
+            } else {
+                break;
+            }
+        }
+        if !valid_name(g, &name) {
+            continue;
+        }
+        let start = m.start() + m.as_str().find(&name).unwrap_or(0);
+        let end = start + name.len();
+        let before = text[..start].trim_end();
+        let after = text[end..].trim_start();
+        let before_word = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let after_word = after
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let (sent_s, _) = sentence_bounds(text, start);
+        let sentence_org = {
+            // "Fra CDEU deltager næstformand …": the org the sentence introduces.
+            let sent = &text[sent_s..start];
+            if sent.trim_start().starts_with("Fra ") {
+                mentions
+                    .iter()
+                    .find(|x| x.start >= sent_s && x.end <= start)
+                    .map(|x| g.entries[x.entry].name.clone())
+            } else {
+                None
+            }
+        };
+        let mut acc = PersonAcc::default();
+        let mut found = false;
+        // "Name, role …"
+        if let Some(rest) = after.strip_prefix(',') {
+            let rest = rest.trim_start();
+            let lower = rest.to_lowercase();
+            if let Some(role) = ROLES.iter().find(|r| lower.starts_with(r.as_str())) {
+                // The role phrase runs to the next comma or sentence end.
+                let phrase_end = rest
+                    .find([',', ';'])
+                    .unwrap_or(rest.len())
+                    .min(sentence_bounds(rest, 0).1);
+                let mut phrase = rest[..phrase_end].trim().trim_end_matches('.').to_string();
+                // Cut at the end of an organisation named right in the phrase.
+                let phrase_off = text.len() - rest.len();
+                if let Some(x) = mentions
+                    .iter()
+                    .find(|x| x.start >= phrase_off && x.start < phrase_off + phrase.len())
+                {
+                    phrase = text[phrase_off..x.end].to_string();
+                    acc.orgs.push(g.entries[x.entry].name.clone());
+                }
+                acc.roles.push(Role {
+                    role: phrase.split_whitespace().collect::<Vec<_>>().join(" "),
+                    organisation: acc.orgs.first().cloned(),
+                    item: u.item.clone(),
+                });
+                let _ = role;
+                found = true;
+            }
+        }
+        // "role Name" ("næstformand Steffen Damsgaard")
+        if let Some(role) = ROLES.iter().find(|r| before_word == **r) {
+            acc.roles.push(Role {
+                role: role.clone(),
+                organisation: sentence_org.clone(),
+                item: u.item.clone(),
+            });
+            acc.orgs.extend(sentence_org.clone());
+            found = true;
+        }
+        // "Name gav en status", "vil Name give …"
+        if PERSON_VERBS.contains(&after_word)
+            || (["vil", "har", "gav", "hvor"].contains(&before_word.as_str())
+                && after_word.chars().all(|c| c.is_lowercase()))
+        {
+            found = true;
+            if let Some(o) = &sentence_org {
+                acc.orgs.push(o.clone());
+            }
+        }
+        if found {
+            acc.items.extend(u.item.clone());
+            merge_person(people, &name, acc);
+        }
+    }
+}
+
+fn org_after(mentions: &[Mention], from: usize, within: usize) -> Option<&Mention> {
+    mentions
+        .iter()
+        .find(|m| m.start >= from && m.start <= from + within)
+}
+
+fn org_before(mentions: &[Mention], to: usize, not_before: usize) -> Option<&Mention> {
+    mentions
+        .iter()
+        .rfind(|m| m.end <= to && m.start >= not_before)
+}
+
+fn find_requests(
+    text: &str,
+    u: &Unit<'_>,
+    mentions: &[Mention],
+    ctx: &DocContext<'_>,
+    out: &mut Vec<Request>,
+) {
+    let g = &*GAZETTEER;
+    static ASK: Lazy<Regex> = Lazy::new(|| re(r"\banmod(?:er|ede|e|es)\b"));
+    for m in ASK.find_iter(text) {
+        let Some(to) = org_after(mentions, m.end(), 3) else {
+            continue;
+        };
+        let (sent_s, sent_e) = sentence_bounds(text, m.start());
+        let from = org_before(mentions, m.start(), sent_s)
+            .map(|x| g.entries[x.entry].name.clone())
+            .or_else(|| ctx.body.map(str::to_string));
+        let Some(from) = from else { continue };
+        let rest = &text[to.end..];
+        let about_start = rest.find(" om ").map(|p| p + 4).unwrap_or(0);
+        let mut about_end = (sent_e.saturating_sub(to.end)).min(rest.len());
+        while !rest.is_char_boundary(about_end) {
+            about_end -= 1;
+        }
+        let about = rest[about_start.min(about_end)..about_end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let about = about
+            .trim_start_matches("at ")
+            .trim_end_matches('.')
+            .to_string();
+        out.push(Request {
+            item: u.item.clone(),
+            from,
+            to: g.entries[to.entry].name.clone(),
+            about,
+            span: (u.span_of)(m.start(), sent_e),
+        });
+    }
+}
+
+fn find_reported(
+    text: &str,
+    u: &Unit<'_>,
+    mentions: &[Mention],
+    ctx: &DocContext<'_>,
+    region: Option<&OrgEntry>,
+    out: &mut Vec<ReportedDecision>,
+) {
+    let g = &*GAZETTEER;
+    static DECIDED: Lazy<Regex> =
+        Lazy::new(|| re(r"\bhar\b[^\n]{0,80}?\bbesluttet\b,?\s*(?:at\s+)?"));
+    for m in DECIDED.find_iter(text) {
+        let (sent_s, sent_e) = sentence_bounds(text, m.start());
+        // The actor: an organisation right before "har", or between "har" and "besluttet".
+        let actor = mentions
+            .iter()
+            .rfind(|x| {
+                x.start >= sent_s
+                    && x.end <= m.end()
+                    && !text[..x.start].trim_end().ends_with("ikke")
+            })
+            .map(|x| &g.entries[x.entry])
+            .or_else(|| {
+                let s = text[sent_s..m.start()].to_lowercase();
+                if s.contains("regionsrådet") || s.contains("regionen") {
+                    region
+                } else {
+                    None
+                }
+            });
+        let Some(actor) = actor else { continue };
+        let by = g.actor_name(actor);
+        if Some(by.as_str()) == ctx.body {
+            continue;
+        }
+        let what_end = sent_e.min(text.len());
+        let what = text[m.end()..what_end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_end_matches('.')
+            .to_string();
+        let date = dates::find_dates(&text[m.start()..m.end()], ctx.year)
+            .into_iter()
+            .next()
+            .map(|d| d.iso);
+        out.push(ReportedDecision {
+            item: u.item.clone(),
+            by,
+            what,
+            date,
+            span: (u.span_of)(sent_s, sent_e),
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn find_relations(
+    text: &str,
+    u: &Unit<'_>,
+    mentions: &[Mention],
+    ctx: &DocContext<'_>,
+    region: Option<&OrgEntry>,
+    people: &BTreeMap<String, PersonAcc>,
+    out: &mut Vec<Relation>,
+    orgs: &mut BTreeMap<String, OrgAcc>,
+) {
+    let g = &*GAZETTEER;
+    let lower = text.to_lowercase();
+    static CAP_NAME: Lazy<Regex> = Lazy::new(|| {
+        re(r"^\s*(?:et |en |det |den )?(\p{Lu}[\p{L}-]+(?: (?:i|for) \p{Lu}\p{L}+| \p{Lu}\p{L}+)*)")
+    });
+    // The organisation an item is mostly about (for "ejerkredsen", "samarbejdet").
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for m in mentions {
+        if Some(g.entries[m.entry].name.as_str()) != ctx.body {
+            *counts.entry(m.entry).or_default() += 1;
+        }
+    }
+    let title_org = g.mentions(&u.title).first().map(|m| m.entry);
+    let topic = title_org.or_else(|| counts.iter().max_by_key(|(_, n)| **n).map(|(e, _)| *e));
+
+    let resolve_subject = |sent_s: usize, at: usize| -> Option<String> {
+        if let Some(x) = org_before(mentions, at, sent_s) {
+            return Some(g.actor_name(&g.entries[x.entry]));
+        }
+        let before = &lower[sent_s..at];
+        if before.contains("regionen") || before.contains("regionsrådet") {
+            return region.map(|r| r.name.clone());
+        }
+        // A person named in the sentence.
+        people
+            .keys()
+            .find(|p| text[sent_s..at].contains(p.as_str()))
+            .cloned()
+    };
+
+    for (relation, phrase) in RELATIONS.iter() {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(phrase.as_str()) {
+            let at = from + p;
+            from = at + phrase.len();
+            if at > 0
+                && lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric())
+            {
+                continue;
+            }
+            let (sent_s, sent_e) = sentence_bounds(text, at);
+            let after = at + phrase.len();
+            let sentence_dates: Vec<String> = dates::find_dates(&text[sent_s..sent_e], ctx.year)
+                .into_iter()
+                .map(|d| d.iso)
+                .collect();
+            let obj_mention = org_after(mentions, after, 4);
+            let cap_object = || -> Option<String> {
+                CAP_NAME
+                    .captures(&text[after..sent_e.max(after)])
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str().trim().to_string())
+            };
+            let mut rels: Vec<(String, String, Option<String>, Option<String>)> = Vec::new();
+            match relation.as_str() {
+                "abolished" => {
+                    let Some(obj) = cap_object() else { continue };
+                    let until = static_year_end(&text[after..sent_e]);
+                    rels.push((obj.clone(), obj, None, until));
+                }
+                "establishes" => {
+                    let Some(obj) = obj_mention
+                        .map(|m| g.entries[m.entry].name.clone())
+                        .or_else(cap_object)
+                    else {
+                        continue;
+                    };
+                    let Some(subj) = resolve_subject(sent_s, at) else {
+                        continue;
+                    };
+                    rels.push((subj, obj, sentence_dates.first().cloned(), None));
+                }
+                "chair-of" | "deputy-chair-of" => {
+                    let Some(obj) = obj_mention.map(|m| g.entries[m.entry].name.clone()) else {
+                        continue;
+                    };
+                    let Some(subj) = people
+                        .keys()
+                        .rfind(|p| text[sent_s..at].contains(p.as_str()))
+                        .cloned()
+                    else {
+                        continue;
+                    };
+                    rels.push((subj, obj, None, None));
+                }
+                "member-of" if phrase.contains("ejerkredsen") => {
+                    let Some(t) = topic else { continue };
+                    let obj = g.entries[t].name.clone();
+                    for m in mentions
+                        .iter()
+                        .filter(|m| m.start >= after && m.end <= sent_e)
+                    {
+                        let s = g.actor_name(&g.entries[m.entry]);
+                        if s != obj {
+                            rels.push((s, obj.clone(), None, None));
+                        }
+                    }
+                }
+                "member-of" => {
+                    let Some(obj) = obj_mention.map(|m| g.entries[m.entry].name.clone()) else {
+                        continue;
+                    };
+                    let Some(subj) = resolve_subject(sent_s, at) else {
+                        continue;
+                    };
+                    if subj != obj {
+                        rels.push((subj, obj, None, None));
+                    }
+                }
+                _ => {
+                    // steering-group-of, withdraws-from and the like: subject before, object after
+                    // (or the organisation the paragraph is about).
+                    let Some(subj) = resolve_subject(sent_s, at) else {
+                        continue;
+                    };
+                    // A withdrawal from "samarbejdet" is from the organisation the paragraph
+                    // just named; other relations need their object in the sentence.
+                    let obj = obj_mention
+                        .map(|m| g.entries[m.entry].name.clone())
+                        .or_else(cap_object)
+                        .or_else(|| {
+                            (relation == "withdraws-from")
+                                .then(|| org_before(mentions, sent_s, sent_s.saturating_sub(400)))
+                                .flatten()
+                                .map(|m| g.entries[m.entry].name.clone())
+                                .filter(|o| *o != subj)
+                        });
+                    let Some(obj) = obj else { continue };
+                    rels.push((subj, obj, sentence_dates.first().cloned(), None));
+                }
+            }
+            for (subject, object, from_d, until) in rels {
+                if subject == object && relation != "abolished" {
+                    continue;
+                }
+                if g.lookup(&object).is_none()
+                    && !orgs.contains_key(&object)
+                    && !people.contains_key(&object)
+                {
+                    orgs.insert(
+                        object.clone(),
+                        OrgAcc {
+                            kind: "discovered".into(),
+                            aliases: Vec::new(),
+                            items: u.item.iter().cloned().collect(),
+                        },
+                    );
+                }
+                let r = Relation {
+                    item: u.item.clone(),
+                    subject,
+                    relation: relation.clone(),
+                    object,
+                    from: from_d,
+                    until,
+                    span: (u.span_of)(sent_s, sent_e),
+                };
+                if !out.iter().any(|x| {
+                    x.subject == r.subject
+                        && x.relation == r.relation
+                        && x.object == r.object
+                        && x.item == r.item
+                }) {
+                    out.push(r);
+                }
+            }
+        }
+    }
+}
+
+/// "med udgangen af 2025" → 2025-12-31.
+fn static_year_end(text: &str) -> Option<String> {
+    static END: Lazy<Regex> = Lazy::new(|| re(r"udgangen af (\d{4})"));
+    END.captures(text)
+        .and_then(|c| c.get(1))
+        .map(|y| format!("{}-12-31", y.as_str()))
+}
+
+/// Levenshtein distance on chars (names are short).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gaz() -> Gazetteer {
+        Gazetteer::from_tsv(
+            "key\tname\tkind\taliases\tpart_of\tcodes\tnotes\n\
+             kl\tKL\tassociation\tKommunernes Landsforening\t\t\t\n\
+             kkr-nord\tKKR Nordjylland\tpolitical-body\t\tkl\t\t\n\
+             net\tKD-Net\tnetwork\tKD-net|Kommunaldirektørnetværket\t\t\t\n\
+             aal\tAalborg Kommune\tmunicipality\tAalborg\t\tkommunekode:0851\t\n",
+        )
+    }
+
+    #[test]
+    fn gazetteer_matches_whole_words_and_possessives() {
+        let g = gaz();
+        let m = g.mentions("KL's formand og KD-net mødes; KLIMA er ikke KL.");
+        let names: Vec<&str> = m.iter().map(|x| g.entries[x.entry].name.as_str()).collect();
+        assert_eq!(names, ["KL", "KD-Net", "KL"]);
+        assert_eq!(
+            g.municipality("Aalborg").map(|e| e.name.as_str()),
+            Some("Aalborg Kommune")
+        );
+        assert!(
+            g.mentions("i Aalborg").is_empty(),
+            "bare place names are not authorities"
+        );
+    }
+
+    #[test]
+    fn edit_distance_works() {
+        assert_eq!(edit_distance("Damsgaard", "Damgaard"), 1);
+        assert_eq!(edit_distance("Holte", "Holte"), 0);
+    }
+
+    #[test]
+    fn names_are_not_institutions() {
+        let g = gaz();
+        assert!(valid_name(&g, "Mette Frederiksen"));
+        assert!(!valid_name(&g, "Region Nordjylland"));
+        assert!(!valid_name(&g, "Den Kommende"));
+        assert!(!valid_name(&g, "Anne"));
+    }
+}

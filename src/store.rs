@@ -1,0 +1,286 @@
+//! Store stage: the embedded Oxigraph (RocksDB) database, one named graph per document.
+//!
+//! A document's graph is replaced in one transaction (clear + insert + manifest update), so
+//! a reader sees either the old or the new version, never a mix, and a crash leaves the
+//! previous version. A manifest graph records each document's source hash and the
+//! extractor version, so re-ingesting an unchanged file is a no-op.
+
+use crate::model::Minutes;
+use crate::rdf::{self, RdfConfig};
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, Quad, QuadRef, Term};
+use oxigraph::store::{StorageError, Store};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Environment variable that overrides the default store location.
+pub const STORE_ENV: &str = "REFERAT_STORE";
+
+/// Why the store could not be used.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the store at {0} is busy: another referat process has it open for writing; try again when it has finished")]
+    Busy(PathBuf),
+    #[error("cannot open the store at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: StorageError,
+    },
+    #[error("store error: {0}")]
+    Storage(#[from] StorageError),
+    #[error("invalid IRI: {0}")]
+    Iri(String),
+}
+
+/// The default location: `$REFERAT_STORE`, else `$XDG_DATA_HOME/referat/store`, else
+/// `~/.local/share/referat/store`, else `./referat-store`.
+pub fn default_location() -> PathBuf {
+    if let Some(p) = std::env::var_os(STORE_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    if let Some(p) = std::env::var_os("XDG_DATA_HOME").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p).join("referat/store");
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|p| !p.is_empty()) {
+        return PathBuf::from(h).join(".local/share/referat/store");
+    }
+    PathBuf::from("referat-store")
+}
+
+/// What ingesting one document did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IngestOutcome {
+    /// New document graph.
+    Added,
+    /// The document changed (or the extractor did): its graph was replaced.
+    Replaced,
+    /// Same source hash and extractor version: nothing written.
+    Unchanged,
+}
+
+/// The on-disk graph store.
+pub struct GraphStore {
+    store: Store,
+    path: PathBuf,
+    config: RdfConfig,
+}
+
+const NS: &str = "https://w3id.org/referat/ns#";
+
+impl GraphStore {
+    /// Open (or create) the store at `path` for reading and writing.
+    pub fn open(path: &Path, config: RdfConfig) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                    path: path.to_path_buf(),
+                    source: StorageError::Io(e),
+                })?;
+            }
+        }
+        let store = Store::open(path).map_err(|e| classify_open_error(path, e))?;
+        Ok(GraphStore {
+            store,
+            path: path.to_path_buf(),
+            config,
+        })
+    }
+
+    /// An in-memory store (tests and one-shot conversions).
+    pub fn in_memory(config: RdfConfig) -> Result<Self, StoreError> {
+        Ok(GraphStore {
+            store: Store::new()?,
+            path: PathBuf::new(),
+            config,
+        })
+    }
+
+    /// The underlying Oxigraph store, for queries and export.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Where the store lives on disk.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The RDF configuration (base IRI) documents were mapped with.
+    pub fn config(&self) -> &RdfConfig {
+        &self.config
+    }
+
+    fn manifest_graph(&self) -> Result<NamedNode, StoreError> {
+        iri(&format!("{}graph/manifest", self.config.base))
+    }
+
+    /// Add or replace one document's graph atomically.
+    pub fn ingest(&self, minutes: &Minutes) -> Result<IngestOutcome, StoreError> {
+        let graph = rdf::document_graph(minutes, &self.config);
+        let manifest = self.manifest_graph()?;
+        let p_sha = iri(&format!("{NS}sourceSha256"))?;
+        let p_ver = iri(&format!("{NS}extractorVersion"))?;
+        let sha = Literal::new_simple_literal(&minutes.source.sha256);
+        let ver = Literal::new_simple_literal(&self.config.extractor_version);
+        let known_sha = self.object_of(&graph, &p_sha, &manifest)?;
+        let known_ver = self.object_of(&graph, &p_ver, &manifest)?;
+        let exists = self.store.contains_named_graph(graph.as_ref())?;
+        if exists
+            && known_sha.as_ref() == Some(&Term::from(sha.clone()))
+            && known_ver.as_ref() == Some(&Term::from(ver.clone()))
+        {
+            return Ok(IngestOutcome::Unchanged);
+        }
+        let quads = rdf::to_quads(minutes, &self.config);
+        let mut tx = self.store.start_transaction()?;
+        tx.clear_graph(graph.as_ref())?;
+        for q in &quads {
+            tx.insert(q);
+        }
+        let mg = GraphNameRef::NamedNode(manifest.as_ref());
+        for p in [&p_sha, &p_ver] {
+            let old: Vec<Quad> = tx
+                .quads_for_pattern(
+                    Some(graph.as_ref().into()),
+                    Some(p.as_ref()),
+                    None,
+                    Some(mg),
+                )
+                .collect::<Result<_, _>>()?;
+            for q in &old {
+                tx.remove(q);
+            }
+        }
+        tx.insert(QuadRef::new(
+            graph.as_ref(),
+            p_sha.as_ref(),
+            sha.as_ref(),
+            mg,
+        ));
+        tx.insert(QuadRef::new(
+            graph.as_ref(),
+            p_ver.as_ref(),
+            ver.as_ref(),
+            mg,
+        ));
+        tx.commit()?;
+        Ok(if exists {
+            IngestOutcome::Replaced
+        } else {
+            IngestOutcome::Added
+        })
+    }
+
+    /// Load (or refresh) the gazetteer graph when the shipped gazetteer changed, so alias
+    /// look-ups work for organisations a document names by one name only.
+    pub fn ensure_gazetteer(&self) -> Result<bool, StoreError> {
+        let data = include_str!("../data/organisations.tsv");
+        let entries = rdf::parse_gazetteer(data).map_err(StoreError::Iri)?;
+        let graph = rdf::gazetteer_graph(&self.config);
+        let manifest = self.manifest_graph()?;
+        let p_sha = iri(&format!("{NS}sourceSha256"))?;
+        let digest: String = {
+            use sha2::Digest;
+            sha2::Sha256::digest(format!("{}\n{}", data, self.config.extractor_version).as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let sha = Literal::new_simple_literal(&digest);
+        if self.object_of(&graph, &p_sha, &manifest)? == Some(Term::from(sha.clone())) {
+            return Ok(false);
+        }
+        let quads = rdf::gazetteer_quads(&entries, &self.config);
+        let mg = GraphNameRef::NamedNode(manifest.as_ref());
+        let mut tx = self.store.start_transaction()?;
+        tx.clear_graph(graph.as_ref())?;
+        for q in &quads {
+            tx.insert(q);
+        }
+        let old: Vec<Quad> = tx
+            .quads_for_pattern(
+                Some(graph.as_ref().into()),
+                Some(p_sha.as_ref()),
+                None,
+                Some(mg),
+            )
+            .collect::<Result<_, _>>()?;
+        for q in &old {
+            tx.remove(q);
+        }
+        tx.insert(QuadRef::new(
+            graph.as_ref(),
+            p_sha.as_ref(),
+            sha.as_ref(),
+            mg,
+        ));
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn object_of(
+        &self,
+        s: &NamedNode,
+        p: &NamedNode,
+        g: &NamedNode,
+    ) -> Result<Option<Term>, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(
+                Some(s.as_ref().into()),
+                Some(p.as_ref()),
+                None,
+                Some(GraphNameRef::NamedNode(g.as_ref())),
+            )
+            .next()
+            .transpose()?
+            .map(|q| q.object))
+    }
+
+    /// Document graphs in the store (every named graph but the manifest), sorted.
+    pub fn document_graphs(&self) -> Result<Vec<NamedNode>, StoreError> {
+        let manifest = self.manifest_graph()?;
+        let mut out: Vec<NamedNode> = Vec::new();
+        for g in self.store.named_graphs() {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = g? {
+                if n != manifest {
+                    out.push(n);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Number of quads in the store.
+    pub fn len(&self) -> Result<usize, StoreError> {
+        Ok(self.store.len()?)
+    }
+
+    /// True when the store holds no quads.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.store.is_empty()?)
+    }
+
+    /// Make sure everything is on disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        Ok(self.store.flush()?)
+    }
+}
+
+fn iri(s: &str) -> Result<NamedNode, StoreError> {
+    NamedNode::new(s).map_err(|e| StoreError::Iri(format!("{s}: {e}")))
+}
+
+/// RocksDB refuses a second writer with a lock error: tell the user the store is busy.
+fn classify_open_error(path: &Path, e: StorageError) -> StoreError {
+    let msg = e.to_string().to_lowercase();
+    if msg.contains("lock") || msg.contains("resource temporarily unavailable") {
+        StoreError::Busy(path.to_path_buf())
+    } else {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source: e,
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The knowledge graph end to end: ingest the reference corpus into a real on-disk store,
+//! ask the curated queries, check idempotence and atomic replacement, and validate the
+//! graph with an independent RDF library (Python rdflib + pyshacl).
+
+use oxigraph::io::RdfFormat;
+use referat::ingest;
+use referat::parse::ParseOptions;
+use referat::query::{self, ResultFormat};
+use referat::rdf::RdfConfig;
+use referat::store::{GraphStore, IngestOutcome};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ingest_corpus(store_dir: &Path) -> GraphStore {
+    let gs = GraphStore::open(store_dir, RdfConfig::default()).expect("open store");
+    gs.ensure_gazetteer().expect("gazetteer");
+    let mut errors = Vec::new();
+    let files = ingest::collect_files(&[root().join("corpus")], &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(files.len(), 2);
+    for f in files {
+        let r = ingest::ingest_file(&gs, &f, &ParseOptions::default());
+        assert!(r.outcome.is_ok(), "{}: {:?}", f.display(), r.outcome);
+    }
+    gs
+}
+
+fn csv(gs: &GraphStore, file: &str, params: &[&str]) -> Vec<Vec<String>> {
+    let q = std::fs::read_to_string(root().join("queries").join(file)).expect("query file");
+    let params: Vec<_> = params
+        .iter()
+        .map(|p| query::parse_param(p).expect("param"))
+        .collect();
+    let mut out = Vec::new();
+    query::run(
+        gs.store(),
+        &q,
+        &params,
+        ResultFormat::Csv,
+        Duration::from_secs(60),
+        &mut out,
+    )
+    .expect("query runs");
+    let text = String::from_utf8(out).expect("utf8");
+    parse_csv(&text)
+}
+
+/// Minimal RFC 4180 reader (quoted fields with commas, quotes and newlines).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+fn expected() -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("tests/expected/reference-minutes.json"))
+        .expect("expectations");
+    serde_json::from_str(&text).expect("json")
+}
+
+#[test]
+fn decisions_query_answers_who_decided_what() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let rows = csv(&gs, "decisions.rq", &[]);
+    assert_eq!(
+        rows[0][..7],
+        [
+            "body",
+            "meeting_date",
+            "item",
+            "title",
+            "case_number",
+            "decision_kind",
+            "decision"
+        ]
+    );
+    let exp = expected();
+    let mut n = 0;
+    for (doc, date) in [
+        (
+            "referat-fra-moede-i-kkr-midtjylland-den-18-juni-2025.txt",
+            "2025-06-18",
+        ),
+        (
+            "referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt",
+            "2025-09-03",
+        ),
+    ] {
+        for e in exp[doc]["items"].as_array().expect("items") {
+            let num = e["number"].as_str().expect("number");
+            let row = rows
+                .iter()
+                .find(|r| r[1] == date && r[2] == num)
+                .unwrap_or_else(|| panic!("no row for {date} {num}"));
+            assert_eq!(row[0], "KKR Midtjylland");
+            assert_eq!(row[3], e["title"].as_str().expect("title"), "{date} {num}");
+            assert_eq!(row[4], e["case_no"].as_str().expect("case"), "{date} {num}");
+            assert_eq!(
+                row[5],
+                e["decision_kind"].as_str().expect("kind"),
+                "{date} {num}"
+            );
+            assert!(row[6].starts_with(e["decision_start"].as_str().expect("start")));
+            n += 1;
+        }
+    }
+    assert_eq!(rows.len() - 1, n, "one row per item, no duplicates");
+}
+
+#[test]
+fn meetings_form_a_chain_with_referenced_ends() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let rows = csv(&gs, "meetings.rq", &[]);
+    let h = &rows[0];
+    let col = |name: &str| h.iter().position(|c| c == name).expect("column");
+    let (d, p, nx, kf) = (
+        col("meeting_date"),
+        col("previous_meeting"),
+        col("next_meeting"),
+        col("known_from"),
+    );
+    let mut chain: Vec<(String, String, String, String)> = rows[1..]
+        .iter()
+        .map(|r| (r[d].clone(), r[p].clone(), r[nx].clone(), r[kf].clone()))
+        .collect();
+    chain.sort();
+    let dates: Vec<&str> = chain.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        dates,
+        ["2025-04-08", "2025-06-18", "2025-09-03", "2025-10-20"]
+    );
+    assert_eq!(chain[1].1, "2025-04-08");
+    assert_eq!(chain[1].2, "2025-09-03");
+    assert_eq!(chain[2].2, "2025-10-20");
+    let known: Vec<&str> = chain.iter().map(|c| c.3.as_str()).collect();
+    assert_eq!(known, ["reference", "minutes", "minutes", "reference"]);
+}
+
+#[test]
+fn organisation_history_takes_any_alias() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    for (alias, must) in [("CDEU", "3.1"), ("KD-net", "2.1")] {
+        let rows = csv(&gs, "organisation-history.rq", &[&format!("org={alias}")]);
+        assert!(rows.len() > 2, "{alias}: {rows:?}");
+        let dates: std::collections::HashSet<&str> =
+            rows[1..].iter().map(|r| r[1].as_str()).collect();
+        assert!(
+            dates.contains("2025-06-18") && dates.contains("2025-09-03"),
+            "{alias}: {dates:?}"
+        );
+        assert!(
+            rows[1..].iter().any(|r| r[2] == must),
+            "{alias}: item {must}"
+        );
+    }
+}
+
+#[test]
+fn reingest_is_idempotent_and_a_changed_document_replaces_its_graph() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store_dir = dir.path().join("store");
+    let gs = ingest_corpus(&store_dir);
+    let before = gs.len().expect("len");
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    let name = "referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt";
+    let copy = docs.join(name);
+    std::fs::copy(root().join("corpus").join(name), &copy).expect("copy");
+    let r = ingest::ingest_file(&gs, &copy, &ParseOptions::default());
+    // Same content, same graph (derived from the file name): nothing written.
+    assert!(
+        matches!(r.outcome, Ok((IngestOutcome::Unchanged, 0))),
+        "{:?}",
+        r.outcome
+    );
+    assert_eq!(gs.len().expect("len"), before);
+
+    // Change the decision of one item: the graph is replaced, the old text is gone.
+    let text = std::fs::read_to_string(&copy).expect("read");
+    let changed = text.replacen("Taget til efterretning.", "Sagen blev udsat.", 1);
+    assert_ne!(text, changed);
+    std::fs::write(&copy, changed).expect("write");
+    let r = ingest::ingest_file(&gs, &copy, &ParseOptions::default());
+    assert!(
+        matches!(r.outcome, Ok((IngestOutcome::Replaced, _))),
+        "{:?}",
+        r.outcome
+    );
+    let rows = csv(&gs, "decisions.rq", &[]);
+    let sept: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "2025-09-03").collect();
+    assert_eq!(sept.len(), 9, "still one row per item after replacement");
+    assert!(sept.iter().any(|r| r[5] == "postponed"));
+
+    // A failing document leaves the store as it was.
+    let n = gs.len().expect("len");
+    let bad = docs.join("broken.txt");
+    std::fs::write(&bad, b"\x89PNG\r\n\x1a\n\0\0\0").expect("write");
+    let r = ingest::ingest_file(&gs, &bad, &ParseOptions::default());
+    let err = r.outcome.expect_err("binary is refused");
+    assert!(err.contains("PNG"), "{err}");
+    assert_eq!(gs.len().expect("len"), n);
+}
+
+/// Find a Python with rdflib and pyshacl: $REFERAT_PYTHON, else the project's .venv.
+fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("REFERAT_PYTHON") {
+        return PathBuf::from(p);
+    }
+    root().join(".venv/bin/python")
+}
+
+#[test]
+fn graph_validates_with_rdflib_and_pyshacl() {
+    let py = python();
+    assert!(
+        py.exists(),
+        "{} not found: run `./run setup` (it creates .venv with rdflib and pyshacl)",
+        py.display()
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let dump = dir.path().join("graph.nq");
+    let mut buf = Vec::new();
+    gs.store()
+        .dump_to_writer(RdfFormat::NQuads, &mut buf)
+        .expect("dump");
+    std::fs::write(&dump, &buf).expect("write dump");
+    let out = std::process::Command::new(&py)
+        .arg(root().join("tests/validate.py"))
+        .arg(&dump)
+        .arg(root().join("ontology/shapes.ttl"))
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "validation failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("conforms: True"), "{stdout}");
+}
