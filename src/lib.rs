@@ -5,9 +5,12 @@
 //! [`model`] (the typed contract) → [`rdf`] (triples with provenance) → [`store`]
 //! (Oxigraph on disk) → [`query`]. See `ARCHITECTURE.md` for the map.
 
+pub mod export;
 pub mod ingest;
+pub mod link;
 pub mod model;
 pub mod parse;
+pub mod push;
 pub mod query;
 pub mod rdf;
 pub mod store;

@@ -78,6 +78,61 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         timeout: u64,
     },
+    /// Export the store as open data: RDF files, JSON-LD, CSV tables, a DCAT catalog.
+    Export {
+        /// RDF format: turtle, ntriples, nquads, trig, rdfxml, jsonld.
+        #[arg(long)]
+        format: Option<String>,
+        /// Only this named graph (IRI).
+        #[arg(long)]
+        graph: Option<String>,
+        /// Output file (default: stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Write CSV tables with datapackage.json into this folder.
+        #[arg(long, value_name = "DIR")]
+        tables: Option<PathBuf>,
+        /// The DCAT-AP catalog of the dataset.
+        #[arg(long)]
+        catalog: bool,
+        /// Everything (all formats, tables, catalog) into a new folder under DIR.
+        #[arg(long, value_name = "DIR")]
+        dump: Option<PathBuf>,
+    },
+    /// Link organisations to external registries (offline snapshot by default).
+    Link {
+        /// Also ask Wikidata, ROR and Datafordeleren (exact joins only become links).
+        #[arg(long)]
+        online: bool,
+        /// Write label-only candidates for review to this file.
+        #[arg(long, value_name = "FILE")]
+        review: Option<PathBuf>,
+        /// Accept the reviewed candidates in this file.
+        #[arg(long, value_name = "FILE")]
+        accept: Option<PathBuf>,
+        /// Cache folder for online responses.
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
+    /// Push the graphs to an external SPARQL store (Graph Store Protocol).
+    Push {
+        /// The remote SPARQL endpoint, e.g. http://127.0.0.1:8890/sparql
+        #[arg(long)]
+        endpoint: String,
+        /// The Graph Store Protocol endpoint (default: derived from --endpoint).
+        #[arg(long)]
+        graph_store: Option<String>,
+        #[arg(long)]
+        user: Option<String>,
+        /// Name of the environment variable that holds the password.
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+        /// Remove remote graphs whose documents are no longer in the local store.
+        #[arg(long)]
+        delete_missing: bool,
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -271,6 +326,62 @@ fn run(cli: Cli) -> Result<()> {
                 &mut buf,
             )?;
             out.write_all(&buf)?;
+        }
+        Command::Export {
+            format,
+            graph,
+            output,
+            tables,
+            catalog,
+            dump,
+        } => {
+            let gs = open_store(cli.store, &cli.base)?;
+            let args = referat::export::ExportArgs {
+                format,
+                graph,
+                output,
+                tables,
+                catalog,
+                dump,
+            };
+            let summary = referat::export::run(&gs, &args)?;
+            if !summary.is_empty() {
+                eprintln!("{summary}");
+            }
+        }
+        Command::Link {
+            online,
+            review,
+            accept,
+            cache_dir,
+        } => {
+            let gs = open_store(cli.store, &cli.base)?;
+            let args = referat::link::LinkArgs {
+                online,
+                review,
+                accept,
+                cache_dir,
+            };
+            writeln!(out, "{}", referat::link::run(&gs, &args)?)?;
+        }
+        Command::Push {
+            endpoint,
+            graph_store,
+            user,
+            password_env,
+            delete_missing,
+            quiet,
+        } => {
+            let gs = open_store(cli.store, &cli.base)?;
+            let args = referat::push::PushArgs {
+                endpoint,
+                graph_store,
+                user,
+                password_env,
+                delete_missing,
+                quiet,
+            };
+            writeln!(out, "{}", referat::push::run(&gs, &args)?)?;
         }
     }
     Ok(())
