@@ -21,9 +21,10 @@ use thiserror::Error;
 /// Why a document could not be parsed. The message is one line; the CLI prefixes the file.
 #[derive(Debug, Error)]
 pub enum ParseError {
+    // No `#[from]`/source: the CLI prints the error chain, and the reason must appear once.
     #[error("cannot read the file: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("{0}")]
+    Io(std::io::Error),
+    #[error(transparent)]
     Decode(#[from] text::DecodeError),
     #[error(
         "the text is not minutes in the KL template: no case lines (SAG-…) or numbered items found"
@@ -68,6 +69,13 @@ pub struct Prepared {
 static LEXICON: Lazy<text::ocr::Lexicon> = Lazy::new(|| {
     let mut lex = text::ocr::Lexicon::load()
         .unwrap_or_else(|_| text::ocr::Lexicon::from_words(Vec::<String>::new()));
+    // Modern administrative words the system list lacks (data/ocr/extra-words.txt).
+    lex.add_names(
+        include_str!("../../data/ocr/extra-words.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#')),
+    );
     let g = &*entities::GAZETTEER;
     lex.add_names(g.entries.iter().flat_map(|e| {
         std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str))
@@ -86,10 +94,22 @@ pub fn prepare_file(path: &Path, opts: &ParseOptions) -> Result<Prepared, ParseE
     if meta.is_dir() {
         return Err(ParseError::Io(std::io::Error::other("it is a directory")));
     }
+    // Opening a FIFO (or a device) can block forever or never end: read regular files only.
+    if !meta.is_file() {
+        return Err(ParseError::Io(std::io::Error::other(
+            "it is not a regular file (a FIFO, socket or device)",
+        )));
+    }
     if meta.len() > opts.max_bytes {
         return Err(ParseError::TooLarge(meta.len(), opts.max_bytes));
     }
-    let bytes = std::fs::read(path)?;
+    // Read at most one byte past the limit: a file that grows after the size check is
+    // still refused without being read into memory whole.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path)?, opts.max_bytes.saturating_add(1)),
+        &mut bytes,
+    )?;
     prepare_bytes(&bytes, opts)
 }
 
@@ -134,6 +154,12 @@ pub fn prepare_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Prepared, Pars
         ocr_changes,
         warnings,
     })
+}
+
+impl From<std::io::Error> for ParseError {
+    fn from(e: std::io::Error) -> Self {
+        ParseError::Io(e)
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
