@@ -90,7 +90,8 @@ fn walk(
 /// Parse and store one file.
 pub fn ingest_file(store: &GraphStore, path: &Path, opts: &ParseOptions) -> FileResult {
     match parse::parse_file(path, opts) {
-        Ok(m) => {
+        Ok(mut m) => {
+            crate::crossref::infer_meeting_date(store, &mut m);
             let warnings = m.warnings.clone();
             let n = crate::rdf::to_quads(&m, store.config()).len();
             let outcome = store

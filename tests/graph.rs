@@ -269,3 +269,35 @@ fn graph_validates_with_rdflib_and_pyshacl() {
     );
     assert!(stdout.contains("conforms: True"), "{stdout}");
 }
+
+#[test]
+fn undated_minutes_get_their_date_from_the_previous_meetings_minutes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = GraphStore::open(&dir.path().join("store"), RdfConfig::default()).expect("open");
+    let june = root()
+        .join("corpus")
+        .join("referat-fra-moede-i-kkr-midtjylland-den-18-juni-2025.txt");
+    let r = ingest::ingest_file(&gs, &june, &ParseOptions::default());
+    assert!(r.outcome.is_ok(), "{:?}", r.outcome);
+    // The September minutes print no date; under a name without one, only the June
+    // minutes' "points for the next meeting" can date them.
+    let undated = dir.path().join("kkr-referat.txt");
+    std::fs::copy(
+        root()
+            .join("corpus")
+            .join("referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt"),
+        &undated,
+    )
+    .expect("copy");
+    let mut m = referat::parse_file(&undated, &ParseOptions::default()).expect("parse");
+    assert_eq!(m.meeting.date, None);
+    assert_eq!(m.meeting.date_source, "none");
+    let evidence = referat::crossref::infer_meeting_date(&gs, &mut m).expect("inferred");
+    assert_eq!(m.meeting.date.as_deref(), Some("2025-09-03"));
+    assert_eq!(m.meeting.date_source, "cross-reference");
+    assert!(evidence.contains("2025-06-18"), "{evidence}");
+    let r = ingest::ingest_file(&gs, &undated, &ParseOptions::default());
+    assert!(r.outcome.is_ok(), "{:?}", r.outcome);
+    let rows = csv(&gs, "decisions.rq", &[]);
+    assert_eq!(rows.iter().filter(|r| r[1] == "2025-09-03").count(), 9);
+}
