@@ -1,7 +1,27 @@
 //! Link stage: organisations in the graph → external registries (DAGI codes, CVR, ROR,
 //! Wikidata), written to their own named graph.
+//!
+//! Offline (the default) the shipped snapshot (`data/registries/`) is matched by exact codes
+//! first, then by normalised names under type constraints. `--online` adds exact joins from
+//! ROR, Wikidata and Datafordeleren (see [`online`]). Label-only matches are never links:
+//! they go to the `--review` file, and rows marked there come back with `--accept`.
+//!
+//! Output: graph `<base>graph/links` (identifiers, `skos:closeMatch`/`owl:sameAs`, and one
+//! `owl:Axiom` per link recording method, score and date) and `<base>graph/registries`
+//! (source, licence, attribution of each registry). Both are replaced in one transaction,
+//! so `link` can be re-run and a reader never sees half a run.
+
+mod graph;
+mod matching;
+pub mod online;
+mod review;
+mod snapshot;
+
+pub use matching::{normalise, Entity, Link, Relation};
+pub use snapshot::{Registry, Snapshot};
 
 use crate::store::GraphStore;
+use anyhow::Context;
 use std::path::PathBuf;
 
 /// What `referat link` was asked to do.
@@ -17,7 +37,98 @@ pub struct LinkArgs {
     pub cache_dir: Option<PathBuf>,
 }
 
-/// Run linking; returns a one-line summary for the user.
-pub fn run(_store: &GraphStore, _args: &LinkArgs) -> anyhow::Result<String> {
-    anyhow::bail!("link is not implemented yet")
+/// Run linking; returns a one-line summary for the user (warnings follow on later lines).
+pub fn run(store: &GraphStore, args: &LinkArgs) -> anyhow::Result<String> {
+    let cfg = online::OnlineConfig::from_env();
+    run_with(store, args, &cfg)
+}
+
+/// [`run`] with explicit online settings (tests point them at a local server).
+pub fn run_with(
+    store: &GraphStore,
+    args: &LinkArgs,
+    cfg: &online::OnlineConfig,
+) -> anyhow::Result<String> {
+    let snap = snapshot::shipped().map_err(anyhow::Error::msg)?;
+    let g = graph::Graphs::new(&store.config().base);
+    let entities = graph::entities(store, &g).context("reading organisations from the store")?;
+    let mut outcome = matching::match_offline(&entities, &snap);
+    let mut warnings = Vec::new();
+    let mut online_note = String::new();
+    if args.online {
+        let cache = args
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| default_cache_dir(store));
+        let mut client = online::Client::new(cfg, cache)?;
+        let found = online::link_online(&mut client, &entities, &outcome.links, &snap)?;
+        outcome.links.extend(found.links);
+        outcome.candidates.extend(found.candidates);
+        warnings.extend(found.warnings);
+        online_note = format!(
+            ", online: {} requests ({} from cache)",
+            client.requests(),
+            client.cache_hits()
+        );
+    }
+    let mut accepted = graph::read_accepted(store, &g)?;
+    if let Some(path) = &args.accept {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let rows = review::parse(&text, &entities, &snap)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        accepted.extend(rows);
+    }
+    let n_accepted = accepted.len();
+    outcome.links.extend(accepted);
+    outcome.links.sort_by(matching::order);
+    outcome.links.dedup_by(|a, b| matching::same_link(a, b));
+    let conflicts = matching::demote_conflicts(&mut outcome);
+    for c in &conflicts {
+        warnings.push(format!("conflicting codes, sent to review: {c}"));
+    }
+    outcome.candidates.sort_by(matching::order);
+    outcome
+        .candidates
+        .dedup_by(|a, b| matching::same_link(a, b));
+    // A candidate already accepted or linked is not asked about again.
+    outcome
+        .candidates
+        .retain(|c| !outcome.links.iter().any(|l| matching::same_link(l, c)));
+    let quads = graph::write(store, &g, &outcome.links, &entities, &snap)?;
+    if let Some(path) = &args.review {
+        std::fs::write(path, review::render(&outcome.candidates, &snap))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let linked: std::collections::BTreeSet<&str> =
+        outcome.links.iter().map(|l| l.entity.as_str()).collect();
+    let mut summary = format!(
+        "linked {} of {} organisations: {} links ({} accepted from review), {} candidates for review{}{}; {} quads in {}",
+        linked.len(),
+        entities.len(),
+        outcome.links.len(),
+        n_accepted,
+        outcome.candidates.len(),
+        args.review
+            .as_ref()
+            .map(|p| format!(" written to {}", p.display()))
+            .unwrap_or_default(),
+        online_note,
+        quads,
+        g.links.as_str()
+    );
+    for w in warnings {
+        summary.push_str("\nwarning: ");
+        summary.push_str(&w);
+    }
+    Ok(summary)
+}
+
+/// Online responses are cached next to the store, so a re-run asks nothing again.
+fn default_cache_dir(store: &GraphStore) -> PathBuf {
+    let p = store.path();
+    match (p.parent(), p.file_name()) {
+        (Some(parent), Some(name)) => parent.join(format!("{}-link-cache", name.to_string_lossy())),
+        _ => PathBuf::from("referat-link-cache"),
+    }
 }

@@ -373,7 +373,11 @@ pub fn extract(
                 {
                     continue;
                 }
-                match g.lookup(s) {
+                // A genitive ("Region Midtjyllands") is the organisation itself.
+                let known = g
+                    .lookup(s)
+                    .or_else(|| s.strip_suffix('s').and_then(|b| g.lookup(b)));
+                match known {
                     Some(e) => add_org(&mut orgs, &e.name, &e.kind, s, &u.item),
                     None => add_org(&mut orgs, s, "discovered", s, &u.item),
                 }

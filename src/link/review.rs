@@ -1,0 +1,186 @@
+//! The review file: label-only candidates as TSV, one per line. A person writes `yes` in the
+//! `accept` column of the rows that are right and passes the file back with `--accept`.
+
+use super::matching::{Entity, Link, Relation};
+use super::snapshot::{canonical_code, Snapshot};
+
+/// Columns of the review file, in order.
+pub const HEADER: [&str; 11] = [
+    "accept",
+    "entity",
+    "label",
+    "relation",
+    "registry",
+    "identifier",
+    "external_iri",
+    "method",
+    "score",
+    "date",
+    "evidence",
+];
+
+fn clean(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// The candidates as a review file.
+pub fn render(candidates: &[Link], snap: &Snapshot) -> String {
+    let mut out = String::from(
+        "# referat link: candidate links for review. Write yes in the accept column of the rows that\n\
+         # are right, then run: referat link --accept THIS_FILE\n",
+    );
+    out.push_str(&HEADER.join("\t"));
+    out.push('\n');
+    for c in candidates {
+        let iri = snap
+            .registries
+            .get(&c.registry)
+            .and_then(|r| r.iri(&c.code))
+            .unwrap_or_default();
+        let row = [
+            String::new(),
+            c.entity.clone(),
+            c.label.clone(),
+            c.relation.token().to_string(),
+            c.registry.clone(),
+            c.code.clone(),
+            iri,
+            c.method.clone(),
+            format!("{:.2}", c.score),
+            c.date.clone(),
+            c.evidence.clone(),
+        ];
+        out.push_str(&row.iter().map(|f| clean(f)).collect::<Vec<_>>().join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+/// The accepted rows of a review file, checked against the graph's entities and the known
+/// registries; errors name the line.
+pub fn parse(text: &str, entities: &[Entity], snap: &Snapshot) -> Result<Vec<Link>, String> {
+    let mut out = Vec::new();
+    let mut header_seen = false;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').map(str::trim).collect();
+        if !header_seen {
+            if f.len() < HEADER.len() || f[..HEADER.len()] != HEADER {
+                return Err(format!(
+                    "line {n}: the header must be {:?}",
+                    HEADER.join("\t")
+                ));
+            }
+            header_seen = true;
+            continue;
+        }
+        if f.len() < HEADER.len() {
+            return Err(format!(
+                "line {n}: {} fields, expected {}",
+                f.len(),
+                HEADER.len()
+            ));
+        }
+        if !matches!(
+            f[0].to_lowercase().as_str(),
+            "yes" | "y" | "x" | "1" | "true"
+        ) {
+            continue;
+        }
+        let Some(entity) = entities.iter().find(|e| e.iri == f[1]) else {
+            return Err(format!(
+                "line {n}: {} is not an organisation in the store",
+                f[1]
+            ));
+        };
+        let Some(relation) = Relation::from_token(f[3]) else {
+            return Err(format!("line {n}: unknown relation {:?}", f[3]));
+        };
+        if !snap.registries.contains_key(f[4]) {
+            return Err(format!("line {n}: unknown registry {:?}", f[4]));
+        }
+        let code = canonical_code(f[4], f[5]);
+        if !valid_code(f[4], &code) {
+            return Err(format!(
+                "line {n}: {:?} is not a valid {} identifier",
+                f[5], f[4]
+            ));
+        }
+        out.push(Link {
+            entity: entity.iri.clone(),
+            label: entity.label.clone(),
+            registry: f[4].to_string(),
+            code,
+            relation,
+            territory: None,
+            method: format!("accepted:{}", f[7]),
+            score: f[8].parse().unwrap_or(0.0),
+            date: f[9].to_string(),
+            evidence: f[10..].join(" "),
+        });
+    }
+    Ok(out)
+}
+
+/// Syntax of the identifiers a reviewer may accept.
+pub fn valid_code(registry: &str, code: &str) -> bool {
+    let digits = |n: usize| code.len() == n && code.bytes().all(|b| b.is_ascii_digit());
+    match registry {
+        "wikidata" => {
+            code.len() > 1 && code.starts_with('Q') && code[1..].bytes().all(|b| b.is_ascii_digit())
+        }
+        "ror" => {
+            code.len() == 9
+                && code.starts_with('0')
+                && code.bytes().all(|b| b.is_ascii_alphanumeric())
+        }
+        "cvr" => digits(8),
+        "kommunekode" | "regionskode" => digits(4),
+        _ => !code.is_empty() && !code.contains(char::is_whitespace),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::snapshot::shipped;
+
+    #[test]
+    fn rendered_rows_can_be_accepted() {
+        let snap = shipped().expect("snapshot");
+        let e = Entity {
+            iri: "urn:x:au".into(),
+            label: "Aarhus Universitet".into(),
+            aliases: vec![],
+            kind: Some("university".into()),
+            codes: vec![],
+        };
+        let c = Link {
+            entity: e.iri.clone(),
+            label: e.label.clone(),
+            registry: "wikidata".into(),
+            code: "Q924265".into(),
+            relation: Relation::SameAs,
+            territory: None,
+            method: "wikidata-label".into(),
+            score: 0.7,
+            date: "2025-01-01".into(),
+            evidence: "label\tAarhus Universitet".into(),
+        };
+        let text = render(&[c], &snap);
+        assert!(parse(&text, std::slice::from_ref(&e), &snap)
+            .expect("parses")
+            .is_empty());
+        let accepted =
+            text.replacen("\nurn:x:au", "\nyes\turn:x:au", 1)
+                .replacen("\n\turn", "\nyes\turn", 1);
+        let got = parse(&accepted, std::slice::from_ref(&e), &snap).expect("parses");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].method, "accepted:wikidata-label");
+        let bad = accepted.replace("Q924265", "Q92x");
+        assert!(parse(&bad, &[e], &snap).unwrap_err().contains("line 4"));
+    }
+}
