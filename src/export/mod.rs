@@ -1,16 +1,33 @@
 //! Export stage: the store as open-data files (RDF formats, JSON-LD, CSV tables, DCAT).
+//!
+//! Everything is written from a sorted snapshot of the document graphs (every named graph
+//! but the internal manifest), so two exports of the same store are byte-identical and diff
+//! clean. Triple formats (Turtle, N-Triples, RDF/XML) get the union of the graphs; quad
+//! formats (N-Quads, TriG, flat JSON-LD) keep them. `jsonld` is the framed form for web
+//! developers (meetings as documents, see [`jsonld`]); `jsonld-flat` is Oxigraph's own
+//! JSON-LD of every quad. Tables come from SPARQL ([`tables`]), the DCAT-AP catalog with
+//! VoID statistics from the same snapshot ([`catalog`]).
+
+pub mod catalog;
+pub mod jsonld;
+pub mod tables;
 
 use crate::store::GraphStore;
-use std::path::PathBuf;
+use anyhow::{anyhow, bail, Context, Result};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Triple};
+use sha2::Digest;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// What `referat export` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct ExportArgs {
-    /// turtle, ntriples, nquads, trig, rdfxml, jsonld
+    /// turtle, ntriples, nquads, trig, rdfxml, jsonld, jsonld-flat
     pub format: Option<String>,
     /// Only this named graph (IRI).
     pub graph: Option<String>,
-    /// Output file (or folder for per-graph output); stdout when absent.
+    /// Output file; stdout when absent.
     pub output: Option<PathBuf>,
     /// Write CSV tables and datapackage.json into this folder.
     pub tables: Option<PathBuf>,
@@ -20,7 +37,367 @@ pub struct ExportArgs {
     pub dump: Option<PathBuf>,
 }
 
+/// The export formats, named as on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Turtle,
+    NTriples,
+    NQuads,
+    TriG,
+    RdfXml,
+    /// Framed JSON-LD: meetings → items → treatment → decision, with the published context.
+    JsonLd,
+    /// Oxigraph's streaming JSON-LD of every quad (graphs kept, no framing).
+    JsonLdFlat,
+}
+
+impl Format {
+    /// Every format, in the order a dump writes them.
+    pub const ALL: [Format; 7] = [
+        Format::Turtle,
+        Format::NTriples,
+        Format::NQuads,
+        Format::TriG,
+        Format::RdfXml,
+        Format::JsonLd,
+        Format::JsonLdFlat,
+    ];
+
+    /// Parses a command-line name (a few common aliases are accepted).
+    pub fn parse(name: &str) -> Result<Format> {
+        Ok(match name.trim().to_ascii_lowercase().as_str() {
+            "turtle" | "ttl" => Format::Turtle,
+            "ntriples" | "nt" | "n-triples" => Format::NTriples,
+            "nquads" | "nq" | "n-quads" => Format::NQuads,
+            "trig" => Format::TriG,
+            "rdfxml" | "rdf" | "xml" | "rdf/xml" => Format::RdfXml,
+            "jsonld" | "json-ld" => Format::JsonLd,
+            "jsonld-flat" | "json-ld-flat" => Format::JsonLdFlat,
+            other => bail!(
+                "unknown export format {other:?}: use turtle, ntriples, nquads, trig, rdfxml, jsonld or jsonld-flat"
+            ),
+        })
+    }
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Turtle => "turtle",
+            Format::NTriples => "ntriples",
+            Format::NQuads => "nquads",
+            Format::TriG => "trig",
+            Format::RdfXml => "rdfxml",
+            Format::JsonLd => "jsonld",
+            Format::JsonLdFlat => "jsonld-flat",
+        }
+    }
+
+    /// File name in a dump.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Turtle => "referat.ttl",
+            Format::NTriples => "referat.nt",
+            Format::NQuads => "referat.nq",
+            Format::TriG => "referat.trig",
+            Format::RdfXml => "referat.rdf",
+            Format::JsonLd => "referat.jsonld",
+            Format::JsonLdFlat => "referat-flat.jsonld",
+        }
+    }
+
+    /// The Oxigraph format that reads this file back.
+    pub fn rdf_format(self) -> RdfFormat {
+        match self {
+            Format::Turtle => RdfFormat::Turtle,
+            Format::NTriples => RdfFormat::NTriples,
+            Format::NQuads => RdfFormat::NQuads,
+            Format::TriG => RdfFormat::TriG,
+            Format::RdfXml => RdfFormat::RdfXml,
+            Format::JsonLd | Format::JsonLdFlat => RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
+        }
+    }
+
+    /// True when the format keeps named graphs.
+    pub fn keeps_graphs(self) -> bool {
+        matches!(self, Format::NQuads | Format::TriG | Format::JsonLdFlat)
+    }
+}
+
+/// The base IRI as the mapping uses it (always ending in `/` or `#`).
+pub(crate) fn base_of(gs: &GraphStore) -> String {
+    let b = gs.config().base.trim();
+    if b.ends_with('/') || b.ends_with('#') {
+        b.to_string()
+    } else {
+        format!("{b}/")
+    }
+}
+
+/// The graphs an export covers: every document graph, or the one asked for.
+pub fn export_graphs(gs: &GraphStore, graph: Option<&str>) -> Result<Vec<NamedNode>> {
+    let all = gs.document_graphs()?;
+    let Some(g) = graph else { return Ok(all) };
+    let g = g.trim().trim_start_matches('<').trim_end_matches('>');
+    let node = NamedNode::new(g).map_err(|e| anyhow!("--graph {g:?} is not an IRI: {e}"))?;
+    if !all.contains(&node) {
+        let names: Vec<&str> = all.iter().map(NamedNode::as_str).collect();
+        bail!(
+            "no graph <{g}> in the store (it has: {})",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        );
+    }
+    Ok(vec![node])
+}
+
+/// The quads of `graphs` (plus the default graph when exporting everything), sorted by
+/// their N-Quads form so every export of the same data is identical.
+pub fn sorted_quads(gs: &GraphStore, graphs: &[NamedNode], all: bool) -> Result<Vec<Quad>> {
+    let store = gs.store();
+    let mut keyed: Vec<(String, Quad)> = Vec::new();
+    let mut names: Vec<GraphNameRef<'_>> = graphs.iter().map(|g| g.as_ref().into()).collect();
+    if all {
+        names.push(GraphNameRef::DefaultGraph);
+    }
+    for g in names {
+        for q in store.quads_for_pattern(None, None, None, Some(g)) {
+            let q = q.context("cannot read the store")?;
+            keyed.push((quad_key(&q), q));
+        }
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, q)| q).collect())
+}
+
+/// Sort key of a quad: graph first (so TriG blocks are contiguous), then the triple.
+fn quad_key(q: &Quad) -> String {
+    let g = match &q.graph_name {
+        GraphName::DefaultGraph => String::new(),
+        g => g.to_string(),
+    };
+    format!("{g}\u{0}{} {} {}", q.subject, q.predicate, q.object)
+}
+
+/// The union of the quads' triples, deduplicated and sorted by their N-Triples form.
+pub fn union_triples(quads: &[Quad]) -> Vec<Triple> {
+    let mut keyed: Vec<(String, Triple)> = quads
+        .iter()
+        .map(|q| {
+            let t = Triple::new(q.subject.clone(), q.predicate.clone(), q.object.clone());
+            (t.to_string(), t)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    keyed.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Writes sorted quads in an RDF format with Oxigraph's serialiser (project prefixes for
+/// Turtle, TriG and RDF/XML).
+pub fn write_rdf(format: Format, quads: &[Quad], out: &mut dyn Write) -> Result<()> {
+    if format == Format::JsonLd {
+        bail!("the framed JSON-LD is written by export::jsonld, not write_rdf");
+    }
+    let mut ser = RdfSerializer::from_format(format.rdf_format());
+    if matches!(format, Format::Turtle | Format::TriG | Format::RdfXml) {
+        for (p, iri) in crate::rdf::prefixes() {
+            ser = ser
+                .with_prefix(*p, *iri)
+                .map_err(|e| anyhow!("bad prefix {p}: {e}"))?;
+        }
+    }
+    let mut w = ser.for_writer(out);
+    if format.keeps_graphs() {
+        for q in quads {
+            w.serialize_quad(q)?;
+        }
+    } else {
+        for t in union_triples(quads) {
+            w.serialize_triple(&t)?;
+        }
+    }
+    w.finish()?;
+    Ok(())
+}
+
+/// Writes one format of the given graphs into `out`.
+pub fn write_format(
+    gs: &GraphStore,
+    format: Format,
+    graphs: &[NamedNode],
+    all: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if format == Format::JsonLd {
+        let doc = jsonld::framed(gs, graphs, all)?;
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let quads = sorted_quads(gs, graphs, all)?;
+    write_rdf(format, &quads, out)
+}
+
 /// Run an export; returns a one-line summary for the user.
-pub fn run(_store: &GraphStore, _args: &ExportArgs) -> anyhow::Result<String> {
-    anyhow::bail!("export is not implemented yet")
+pub fn run(store: &GraphStore, args: &ExportArgs) -> Result<String> {
+    let modes = usize::from(args.format.is_some())
+        + usize::from(args.tables.is_some())
+        + usize::from(args.catalog)
+        + usize::from(args.dump.is_some());
+    if modes == 0 {
+        bail!("nothing to export: give --format FORMAT, --tables DIR, --catalog or --dump DIR");
+    }
+    if modes > 1 {
+        bail!("give only one of --format, --tables, --catalog and --dump per run");
+    }
+    if args.graph.is_some() && args.format.is_none() {
+        bail!("--graph applies only to --format (tables, catalog and dump cover every graph)");
+    }
+    if let Some(f) = &args.format {
+        let format = Format::parse(f)?;
+        let graphs = export_graphs(store, args.graph.as_deref())?;
+        let mut buf = Vec::new();
+        write_format(store, format, &graphs, args.graph.is_none(), &mut buf)?;
+        return emit(&buf, args.output.as_deref(), format.name());
+    }
+    if let Some(dir) = &args.tables {
+        let n = tables::write_tables(store, dir)?;
+        return Ok(format!(
+            "wrote {n} tables and datapackage.json to {}",
+            dir.display()
+        ));
+    }
+    if args.catalog {
+        let text = catalog::catalog_turtle(store, &[])?;
+        return emit(text.as_bytes(), args.output.as_deref(), "catalog");
+    }
+    if let Some(dir) = &args.dump {
+        let (folder, files) = dump(store, dir)?;
+        return Ok(format!("wrote {files} files to {}", folder.display()));
+    }
+    Ok(String::new())
+}
+
+fn emit(bytes: &[u8], output: Option<&Path>, what: &str) -> Result<String> {
+    match output {
+        Some(p) => {
+            std::fs::write(p, bytes).with_context(|| format!("cannot write {}", p.display()))?;
+            Ok(format!(
+                "wrote {what} ({} bytes) to {}",
+                bytes.len(),
+                p.display()
+            ))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .context("cannot write to standard output")?;
+            Ok(String::new())
+        }
+    }
+}
+
+/// A file written into a dump, for the catalog's distributions.
+#[derive(Debug, Clone)]
+pub struct DumpFile {
+    /// Path relative to the dump folder (`referat.ttl`, `tables/items.csv`).
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes every format, the tables and the catalog into `DIR/referat-<hash>/`, where the
+/// hash is that of the sorted N-Quads: the same data always gives the same folder name, so a
+/// re-run replaces the folder rather than piling up copies. Returns the folder and how many
+/// files it holds.
+pub fn dump(gs: &GraphStore, dir: &Path) -> Result<(PathBuf, usize)> {
+    let graphs = export_graphs(gs, None)?;
+    let quads = sorted_quads(gs, &graphs, true)?;
+    let mut nq = Vec::new();
+    write_rdf(Format::NQuads, &quads, &mut nq)?;
+    let hash = sha256_hex(&nq);
+    let name = format!("referat-{}", &hash[..12]);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let folder = dir.join(&name);
+    let partial = dir.join(format!(".{name}.partial"));
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial)
+            .with_context(|| format!("cannot remove {}", partial.display()))?;
+    }
+    std::fs::create_dir_all(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let mut files: Vec<DumpFile> = Vec::new();
+    let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
+        let p = partial.join(rel);
+        std::fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))?;
+        files.push(DumpFile {
+            path: rel.to_string(),
+            bytes: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        });
+        Ok(())
+    };
+    for f in Format::ALL {
+        if f == Format::NQuads {
+            put(f.file_name(), &nq)?;
+            continue;
+        }
+        let mut buf = Vec::new();
+        if f == Format::JsonLd {
+            let doc = jsonld::framed(gs, &graphs, true)?;
+            serde_json::to_writer_pretty(&mut buf, &doc)?;
+            buf.push(b'\n');
+        } else {
+            write_rdf(f, &quads, &mut buf)?;
+        }
+        put(f.file_name(), &buf)?;
+    }
+    put("context.jsonld", jsonld::CONTEXT.as_bytes())?;
+    let tables_dir = partial.join("tables");
+    tables::write_tables(gs, &tables_dir)?;
+    let mut table_files: Vec<String> = std::fs::read_dir(&tables_dir)
+        .with_context(|| format!("cannot read {}", tables_dir.display()))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .collect();
+    table_files.sort();
+    for t in table_files {
+        let p = tables_dir.join(&t);
+        let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        files.push(DumpFile {
+            path: format!("tables/{t}"),
+            bytes: bytes.len() as u64,
+            sha256: sha256_hex(&bytes),
+        });
+    }
+    let cat = catalog::catalog_turtle(gs, &files)?;
+    let p = partial.join("catalog.ttl");
+    std::fs::write(&p, cat.as_bytes()).with_context(|| format!("cannot write {}", p.display()))?;
+    let mut sums = String::new();
+    for f in &files {
+        sums.push_str(&format!("{}  {}\n", f.sha256, f.path));
+    }
+    sums.push_str(&format!("{}  catalog.ttl\n", sha256_hex(cat.as_bytes())));
+    std::fs::write(partial.join("SHA256SUMS"), sums.as_bytes())
+        .with_context(|| format!("cannot write SHA256SUMS in {}", partial.display()))?;
+    if folder.exists() {
+        std::fs::remove_dir_all(&folder)
+            .with_context(|| format!("cannot replace {}", folder.display()))?;
+    }
+    std::fs::rename(&partial, &folder)
+        .with_context(|| format!("cannot move the dump into {}", folder.display()))?;
+    Ok((folder, files.len() + 2))
 }

@@ -1,0 +1,412 @@
+//! Open-data export end to end: ingest the reference corpus into an on-disk store, export
+//! every format, read each back into a fresh store and export again (same graph, same
+//! bytes), and check the dump with independent tools (rdflib, pyshacl, Python's csv) via
+//! tests/export_check.py.
+
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphNameRef, NamedNode, Quad, QuadRef};
+use oxigraph::store::Store;
+use referat::export::{self, ExportArgs, Format};
+use referat::ingest;
+use referat::parse::ParseOptions;
+use referat::rdf::RdfConfig;
+use referat::store::GraphStore;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ingest_corpus(store_dir: &Path) -> GraphStore {
+    let gs = GraphStore::open(store_dir, RdfConfig::default()).expect("open store");
+    gs.ensure_gazetteer().expect("gazetteer");
+    let mut errors = Vec::new();
+    let files = ingest::collect_files(&[root().join("corpus")], &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    for f in files {
+        let r = ingest::ingest_file(&gs, &f, &ParseOptions::default());
+        assert!(r.outcome.is_ok(), "{}: {:?}", f.display(), r.outcome);
+    }
+    gs
+}
+
+fn export_bytes(gs: &GraphStore, format: Format) -> Vec<u8> {
+    let graphs = export::export_graphs(gs, None).expect("graphs");
+    let mut buf = Vec::new();
+    export::write_format(gs, format, &graphs, true, &mut buf).expect("export");
+    buf
+}
+
+/// Sorted N-Quads lines of a store (all graphs).
+fn nquads_lines(store: &Store) -> Vec<String> {
+    let mut v: Vec<String> = store.iter().map(|q| q.expect("quad").to_string()).collect();
+    v.sort();
+    v
+}
+
+/// Sorted, deduplicated N-Triples lines of the union of a store's graphs.
+fn triple_lines(store: &Store) -> Vec<String> {
+    let set: BTreeSet<String> = store
+        .iter()
+        .map(|q| {
+            let q = q.expect("quad");
+            format!("{} {} {}", q.subject, q.predicate, q.object)
+        })
+        .collect();
+    set.into_iter().collect()
+}
+
+/// The document graphs of the on-disk store (no manifest) as an in-memory store.
+fn reference(gs: &GraphStore) -> Store {
+    let s = Store::new().expect("memory store");
+    for g in gs.document_graphs().expect("graphs") {
+        for q in gs.store().quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(g.as_ref())),
+        ) {
+            s.insert(&q.expect("quad")).expect("insert");
+        }
+    }
+    s
+}
+
+fn load(bytes: &[u8], format: RdfFormat) -> GraphStore {
+    let gs = GraphStore::in_memory(RdfConfig::default()).expect("memory store");
+    gs.store()
+        .load_from_reader(RdfParser::from_format(format), bytes)
+        .expect("the export parses");
+    gs
+}
+
+#[test]
+fn every_format_round_trips_and_is_deterministic() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let reference = reference(&gs);
+    let manifest = format!("{}graph/manifest", referat::rdf::DEFAULT_BASE);
+    for format in Format::ALL {
+        if format == Format::JsonLd {
+            continue; // framed: a subset of the graph, checked below
+        }
+        let first = export_bytes(&gs, format);
+        assert_eq!(
+            first,
+            export_bytes(&gs, format),
+            "{format:?} is deterministic"
+        );
+        let text = String::from_utf8(first.clone()).expect("utf8");
+        assert!(
+            !text.contains(&manifest),
+            "{format:?} leaks the manifest graph"
+        );
+        assert!(!text.contains("_:"), "{format:?} has blank nodes");
+        let back = load(&first, format.rdf_format());
+        if format.keeps_graphs() {
+            assert_eq!(
+                nquads_lines(back.store()),
+                nquads_lines(&reference),
+                "{format:?}: same quads after a round trip"
+            );
+        } else {
+            assert_eq!(
+                triple_lines(back.store()),
+                triple_lines(&reference),
+                "{format:?}: same triples after a round trip"
+            );
+        }
+        assert_eq!(
+            export_bytes(&back, format),
+            first,
+            "{format:?}: exporting the re-loaded store gives the same file"
+        );
+    }
+    let ttl = String::from_utf8(export_bytes(&gs, Format::Turtle)).expect("utf8");
+    assert!(ttl.contains("@prefix besluit: <http://data.vlaanderen.be/ns/besluit#>"));
+    assert!(ttl.contains("besluit:Zitting"));
+}
+
+#[test]
+fn framed_jsonld_is_a_faithful_fixed_point() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let reference = triple_lines(&reference(&gs));
+    let bytes = export_bytes(&gs, Format::JsonLd);
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    assert!(doc["@context"]["treats"].is_object(), "context is inline");
+    let graph = doc["@graph"].as_array().expect("@graph");
+    let meetings: Vec<&serde_json::Value> =
+        graph.iter().filter(|n| n["type"] == "Meeting").collect();
+    assert_eq!(meetings.len(), 4);
+    let sept = meetings
+        .iter()
+        .find(|m| m["date"] == "2025-09-03")
+        .expect("the September meeting");
+    let items = sept["treats"].as_array().expect("items embedded");
+    assert_eq!(items.len(), 9);
+    assert_eq!(items[0]["notation"], "1.1", "items in agenda order");
+    let decision = &items[3]["treatment"][0]["generated"];
+    assert_eq!(items[3]["notation"], "3.2");
+    assert_eq!(decision["type"], "Decision");
+    assert_eq!(decision["decisionKind"]["notation"], "endorsed");
+    assert!(decision["value"]
+        .as_str()
+        .expect("text")
+        .contains("tiltrådte"));
+
+    // Every triple of the framed document is in the graph …
+    let back = load(&bytes, Format::JsonLd.rdf_format());
+    let framed = triple_lines(back.store());
+    let reference: BTreeSet<String> = reference.into_iter().collect();
+    let extra: Vec<&String> = framed.iter().filter(|t| !reference.contains(*t)).collect();
+    assert!(
+        extra.is_empty(),
+        "not in the graph: {:?}",
+        &extra[..extra.len().min(5)]
+    );
+    assert!(framed.len() > 2000, "{} triples", framed.len());
+    // … and framing what was read gives the same document.
+    let again = String::from_utf8(export_bytes(&back, Format::JsonLd)).expect("utf8");
+    let first = String::from_utf8(bytes).expect("utf8");
+    if let Some((n, (a, b))) = again
+        .lines()
+        .zip(first.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        panic!(
+            "framing the framed document differs at line {}: {a:?} vs {b:?}",
+            n + 1
+        );
+    }
+    assert_eq!(again.len(), first.len());
+}
+
+/// Find a Python with rdflib and pyshacl: $REFERAT_PYTHON, else the project's .venv.
+fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("REFERAT_PYTHON") {
+        return PathBuf::from(p);
+    }
+    root().join(".venv/bin/python")
+}
+
+#[test]
+fn dump_passes_rdflib_pyshacl_and_csv() {
+    let py = python();
+    assert!(
+        py.exists(),
+        "{} not found: run `./run setup` (it creates .venv with rdflib and pyshacl)",
+        py.display()
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    // A link to an external registry, as `referat link` writes them: becomes a linkset.
+    let links = NamedNode::new(format!("{}graph/links", referat::rdf::DEFAULT_BASE)).expect("iri");
+    let kl = referat::rdf::organisation_iri("KL", &RdfConfig::default());
+    let q = Quad::new(
+        kl,
+        NamedNode::new("http://www.w3.org/2004/02/skos/core#closeMatch").expect("iri"),
+        NamedNode::new("http://www.wikidata.org/entity/Q6499361").expect("iri"),
+        links,
+    );
+    gs.store().insert(QuadRef::from(&q)).expect("insert");
+
+    let out = dir.path().join("dump");
+    let args = ExportArgs {
+        dump: Some(out.clone()),
+        ..ExportArgs::default()
+    };
+    let summary = export::run(&gs, &args).expect("dump");
+    let folders: Vec<PathBuf> = std::fs::read_dir(&out)
+        .expect("dump dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let folder = &folders[0];
+    assert!(summary.contains(&folder.display().to_string()), "{summary}");
+    // Same data, same folder (content hash), replaced in place.
+    export::run(&gs, &args).expect("second dump");
+    assert_eq!(std::fs::read_dir(&out).expect("dump dir").count(), 1);
+
+    let output = std::process::Command::new(&py)
+        .arg(root().join("tests/export_check.py"))
+        .arg(folder)
+        .arg(root().join("ontology/dcat-ap-shapes.ttl"))
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "check failed:\n{stdout}\n{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json report");
+
+    // rdflib reads as many triples / quads as Oxigraph wrote.
+    let reference = reference(&gs);
+    let triples = triple_lines(&reference).len() as u64;
+    let quads = nquads_lines(&reference).len() as u64;
+    for (file, n) in [
+        ("referat.ttl", triples),
+        ("referat.nt", triples),
+        ("referat.rdf", triples),
+        ("referat.nq", quads),
+        ("referat.trig", quads),
+        ("referat-flat.jsonld", quads),
+    ] {
+        assert_eq!(report["rdf"][file].as_u64(), Some(n), "{file}: {stdout}");
+    }
+    let framed = std::fs::read(folder.join("referat.jsonld")).expect("framed");
+    let framed_n = triple_lines(load(&framed, Format::JsonLd.rdf_format()).store()).len() as u64;
+    assert_eq!(
+        report["rdf"]["referat.jsonld"].as_u64(),
+        Some(framed_n),
+        "{stdout}"
+    );
+
+    assert_eq!(report["catalog_conforms"], true);
+    let t = &report["tables"];
+    assert_eq!(t["meetings"], 4, "{stdout}");
+    assert_eq!(t["items"], 20, "{stdout}");
+    assert_eq!(t["decisions"], 20, "{stdout}");
+    assert!(t["amounts"].as_u64() > Some(10), "{stdout}");
+    assert!(t["people"].as_u64() >= Some(1), "{stdout}");
+    assert!(t["joins"].as_u64() > Some(100), "{stdout}");
+
+    let catalog = std::fs::read_to_string(folder.join("catalog.ttl")).expect("catalog");
+    assert!(
+        catalog.contains("void:Linkset"),
+        "linkset for the registry link"
+    );
+    assert!(catalog.contains("www.wikidata.org"));
+    assert!(
+        catalog.contains(&format!("void:triples {triples}"))
+            || catalog.contains(&format!("void:triples \"{triples}\"")),
+        "void:triples counts the union"
+    );
+    assert!(catalog.contains("CC_BY_4_0"));
+    assert!(catalog.contains("spdx:checksumValue"));
+    let orgs = std::fs::read_to_string(folder.join("tables/organisations.csv")).expect("csv");
+    assert!(orgs.contains("http://www.wikidata.org/entity/Q6499361"));
+    let sums = std::fs::read_to_string(folder.join("SHA256SUMS")).expect("sums");
+    assert!(sums.contains("  tables/items.csv"));
+}
+
+#[test]
+fn tables_join_and_read_like_the_curated_queries() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let tables = referat::export::tables::build_tables(&gs).expect("tables");
+    let items = tables.iter().find(|t| t.name == "items").expect("items");
+    let row = items
+        .rows
+        .iter()
+        .find(|r| r[0].ends_with("kkr-midtjylland/2025-09-03/item/3.2"))
+        .expect("item 3.2");
+    assert_eq!(row[2], "meeting/kkr-midtjylland/2025-09-03");
+    assert_eq!(row[3], "3.2");
+    assert_eq!(
+        row[7],
+        "Fordeling af lærepladser for SOSU-uddannelserne i 2026"
+    );
+    assert_eq!(row[8], "SAG-2025-03032");
+    let decisions = tables
+        .iter()
+        .find(|t| t.name == "decisions")
+        .expect("decisions");
+    let d = decisions
+        .rows
+        .iter()
+        .find(|r| r[0] == row[10])
+        .expect("the item's decision");
+    assert_eq!(d[4], "endorsed");
+    assert_eq!(d[2], row[0]);
+}
+
+#[test]
+fn errors_are_one_clear_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = GraphStore::open(&dir.path().join("store"), RdfConfig::default()).expect("store");
+    let cases: Vec<(ExportArgs, &str)> = vec![
+        (ExportArgs::default(), "nothing to export"),
+        (
+            ExportArgs {
+                format: Some("yaml".into()),
+                ..ExportArgs::default()
+            },
+            "unknown export format \"yaml\"",
+        ),
+        (
+            ExportArgs {
+                format: Some("turtle".into()),
+                graph: Some("https://example.org/nope".into()),
+                ..ExportArgs::default()
+            },
+            "no graph <https://example.org/nope> in the store",
+        ),
+        (
+            ExportArgs {
+                format: Some("turtle".into()),
+                graph: Some("not an iri".into()),
+                ..ExportArgs::default()
+            },
+            "is not an IRI",
+        ),
+        (
+            ExportArgs {
+                tables: Some(dir.path().join("t")),
+                catalog: true,
+                ..ExportArgs::default()
+            },
+            "only one of",
+        ),
+        (
+            ExportArgs {
+                catalog: true,
+                graph: Some("https://example.org/g".into()),
+                ..ExportArgs::default()
+            },
+            "--graph applies only to --format",
+        ),
+        (
+            ExportArgs {
+                format: Some("nt".into()),
+                output: Some(dir.path().join("missing/dir/out.nt")),
+                ..ExportArgs::default()
+            },
+            "cannot write",
+        ),
+    ];
+    for (args, want) in cases {
+        let err = export::run(&gs, &args).expect_err(want);
+        let msg = format!("{err:#}");
+        assert!(msg.contains(want), "{msg:?} should say {want:?}");
+        assert!(!msg.contains('\n'), "one line: {msg:?}");
+    }
+}
+
+#[test]
+fn one_graph_exports_alone() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let g = gs
+        .document_graphs()
+        .expect("graphs")
+        .into_iter()
+        .find(|g| g.as_str().contains("3-september"))
+        .expect("september graph");
+    let out = dir.path().join("sept.nq");
+    let args = ExportArgs {
+        format: Some("nquads".into()),
+        graph: Some(g.as_str().to_string()),
+        output: Some(out.clone()),
+        ..ExportArgs::default()
+    };
+    let summary = export::run(&gs, &args).expect("export");
+    assert!(summary.contains("wrote nquads"), "{summary}");
+    let text = std::fs::read_to_string(&out).expect("read");
+    assert!(text.lines().count() > 100);
+    assert!(
+        text.lines().all(|l| l.ends_with(&format!("{g} ."))),
+        "only that graph"
+    );
+}
