@@ -1,0 +1,476 @@
+//! Push stage: the store's graphs → an external SPARQL store over the SPARQL 1.1 Graph Store
+//! HTTP Protocol, so a publisher can serve the graph from the store they already run
+//! (Virtuoso, Fuseki, GraphDB, an Oxigraph server, …).
+//!
+//! Each graph is sent as sorted N-Triples: the first batch is PUT (replacing the remote
+//! graph), further batches are POSTed. A manifest graph on the remote side
+//! (`<base>graph/push-manifest`, `<graph> ref:contentSha256 "…"`) records what was pushed,
+//! so an unchanged graph is skipped and pushing twice transfers nothing. After pushing, the
+//! triple count of every graph on the remote SPARQL endpoint must equal the local count.
+//!
+//! Authentication: HTTP Basic only (HTTP Digest is not supported). The password comes from
+//! an environment variable (`--password-env VAR`) or a prompt on a terminal, never from the
+//! command line, and is never printed.
+
+mod local;
+mod remote;
+
+pub use remote::{derive_graph_store, Credentials, RemoteError, RetryPolicy, Traffic};
+
+use crate::store::GraphStore;
+use anyhow::{bail, Context};
+use oxigraph::model::NamedNode;
+use remote::Remote;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::time::Instant;
+use url::Url;
+
+const REF: &str = "https://w3id.org/referat/ns#";
+
+/// What `referat push` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct PushArgs {
+    /// The remote SPARQL query endpoint (used for verification counts).
+    pub endpoint: String,
+    /// The Graph Store Protocol endpoint (default: derived from `endpoint`).
+    pub graph_store: Option<String>,
+    /// User for HTTP Basic authentication.
+    pub user: Option<String>,
+    /// Name of the environment variable holding the password (never the password itself).
+    pub password_env: Option<String>,
+    /// Remove remote graphs whose documents are gone locally.
+    pub delete_missing: bool,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+/// Tuning that the command line does not expose (tests use short back-offs and small
+/// batches).
+#[derive(Debug, Clone)]
+pub struct PushOptions {
+    /// Retries and timeouts of each request.
+    pub retry: RetryPolicy,
+    /// Most triples in one request.
+    pub batch_triples: usize,
+    /// About the most bytes in one request.
+    pub batch_bytes: usize,
+    /// Rewrite the (append-only between rewrites) remote manifest after this many pushes.
+    pub manifest_every: usize,
+}
+
+impl Default for PushOptions {
+    fn default() -> Self {
+        PushOptions {
+            retry: RetryPolicy::default(),
+            batch_triples: 50_000,
+            batch_bytes: 8 << 20,
+            manifest_every: 100,
+        }
+    }
+}
+
+/// What a push did, graph by graph.
+#[derive(Debug, Default, Clone)]
+pub struct PushReport {
+    /// The Graph Store endpoint used.
+    pub graph_store: String,
+    /// Graphs sent (replaced on the remote side).
+    pub pushed: Vec<String>,
+    /// Graphs the remote already held with the same content.
+    pub skipped: Vec<String>,
+    /// Remote graphs removed by `--delete-missing`.
+    pub deleted: Vec<String>,
+    /// Graphs that could not be pushed, with the reason.
+    pub failed: Vec<(String, String)>,
+    /// Graphs whose remote triple count differs from the local one: (graph, local, remote).
+    pub mismatched: Vec<(String, usize, usize)>,
+    /// Triples sent.
+    pub triples: u64,
+    /// Requests and bytes sent.
+    pub traffic: Traffic,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+impl PushReport {
+    /// The one-line summary printed by `referat push`.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "pushed {} graphs to {}: {} skipped (unchanged), {} deleted, {} failed; {} triples, {} bytes in {} requests; {} s",
+            self.pushed.len(),
+            self.graph_store,
+            self.skipped.len(),
+            self.deleted.len(),
+            self.failed.len(),
+            self.triples,
+            self.traffic.bytes,
+            self.traffic.writes,
+            (self.seconds * 10.0).round() / 10.0,
+        );
+        if self.mismatched.is_empty() && self.failed.is_empty() {
+            s.push_str(&format!(
+                "; verified {} graphs",
+                self.pushed.len() + self.skipped.len()
+            ));
+        }
+        s
+    }
+}
+
+/// Run a push; returns a one-line summary for the user. Failed graphs and count
+/// mismatches are an error (after the other graphs were pushed).
+pub fn run(store: &GraphStore, args: &PushArgs) -> anyhow::Result<String> {
+    let report = push(store, args, &PushOptions::default())?;
+    for (g, e) in &report.failed {
+        eprintln!("referat: push {g}: {e}");
+    }
+    for (g, l, r) in &report.mismatched {
+        eprintln!("referat: push {g}: verification failed: {l} triples here, {r} on the remote");
+    }
+    if !report.failed.is_empty() || !report.mismatched.is_empty() {
+        bail!(
+            "{}; {} graphs failed, {} differ after pushing",
+            report.summary(),
+            report.failed.len(),
+            report.mismatched.len()
+        );
+    }
+    Ok(report.summary())
+}
+
+/// [`run`] returning the per-graph report (failures and mismatches are in the report, not
+/// errors); `Err` only for problems that stop everything (bad URL, credentials, 401/403/404).
+pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::Result<PushReport> {
+    let started = Instant::now();
+    let endpoint = parse_url(&args.endpoint, "--endpoint")?;
+    let graph_store = match &args.graph_store {
+        Some(g) => parse_url(g, "--graph-store")?,
+        None => derive_graph_store(&endpoint).with_context(|| {
+            format!("cannot tell the Graph Store endpoint of {endpoint}: give it with --graph-store (Virtuoso …/sparql-graph-crud, Fuseki …/DATASET/data, Oxigraph server …/store)")
+        })?,
+    };
+    let credentials = credentials(args)?;
+    let mut remote = Remote::new(endpoint, graph_store, credentials, opts.retry.clone())?;
+    let mut report = PushReport {
+        graph_store: remote.graph_store().to_string(),
+        ..PushReport::default()
+    };
+
+    let base = &store.config().base;
+    let manifest_graph = format!("{base}graph/push-manifest");
+    let p_sha = format!("{REF}contentSha256");
+    let remote_manifest = read_manifest(&mut remote, &manifest_graph, &p_sha)?;
+    // What the remote holds after this run, written back as the manifest.
+    let mut manifest: BTreeMap<String, BTreeSet<String>> = remote_manifest.clone();
+    let mut manifest_dirty = manifest.values().any(|h| h.len() != 1);
+
+    let graphs = local::graphs_to_push(store)?;
+    let local_names: BTreeSet<String> = graphs.iter().map(|g| g.as_str().to_string()).collect();
+
+    let bar = progress_bar(args.quiet, graphs.len() as u64);
+
+    // Hash every graph; a graph is unchanged when the manifest holds exactly its hash and the
+    // remote count agrees (a graph dropped behind our back is pushed again).
+    let mut hashes: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for g in &graphs {
+        let text = local::serialise(store, g)?;
+        hashes.insert(g.as_str().to_string(), (text.sha256, text.lines.len()));
+    }
+    let candidates: Vec<&String> = hashes
+        .iter()
+        .filter(|(g, (h, _))| {
+            remote_manifest
+                .get(*g)
+                .is_some_and(|set| set.len() == 1 && set.contains(h))
+        })
+        .map(|(g, _)| g)
+        .collect();
+    let remote_counts = count_remote(&mut remote, &candidates)?;
+    let unchanged: BTreeSet<&String> = candidates
+        .into_iter()
+        .filter(|g| remote_counts.get(*g).copied().unwrap_or(0) == hashes[*g].1)
+        .collect();
+
+    let mut pushed_since_rewrite = 0usize;
+    for g in &graphs {
+        let name = g.as_str().to_string();
+        bar.set_message(short_name(&name, base));
+        if unchanged.contains(&name) {
+            report.skipped.push(name);
+            bar.inc(1);
+            continue;
+        }
+        match push_graph(store, g, &mut remote, opts) {
+            Ok((sha, n)) => {
+                report.triples += n as u64;
+                // Append the new hash; the graph's old hash goes with the next rewrite
+                // (until then two hashes mean "unknown", so a crash never causes a skip).
+                let entry = format!("<{name}> <{p_sha}> \"{sha}\" .\n");
+                match remote.write_graph(&manifest_graph, entry.into_bytes(), false) {
+                    Ok(()) => {}
+                    Err(RemoteError::Fatal(m)) => {
+                        bar.finish_and_clear();
+                        return Err(anyhow::anyhow!(m));
+                    }
+                    Err(RemoteError::Failed(m)) => {
+                        if manifest.remove(&name).is_some() {
+                            manifest_dirty = true;
+                        }
+                        report
+                            .failed
+                            .push((name, format!("recording it in the push manifest: {m}")));
+                        bar.inc(1);
+                        continue;
+                    }
+                }
+                let set = manifest.entry(name.clone()).or_default();
+                if !set.is_empty() {
+                    manifest_dirty = true;
+                }
+                set.clear();
+                set.insert(sha);
+                report.pushed.push(name);
+                pushed_since_rewrite += 1;
+                if pushed_since_rewrite >= opts.manifest_every.max(1) && manifest_dirty {
+                    match write_manifest(&mut remote, &manifest_graph, &p_sha, &manifest) {
+                        Ok(()) => manifest_dirty = false,
+                        Err(RemoteError::Fatal(m)) => {
+                            bar.finish_and_clear();
+                            return Err(anyhow::anyhow!(m));
+                        }
+                        // Not fatal: a stale manifest only makes the next push send more.
+                        Err(RemoteError::Failed(m)) => {
+                            report.failed.push((manifest_graph.clone(), m))
+                        }
+                    }
+                    pushed_since_rewrite = 0;
+                }
+            }
+            Err(RemoteError::Fatal(m)) => {
+                bar.finish_and_clear();
+                return Err(anyhow::anyhow!(m));
+            }
+            Err(RemoteError::Failed(m)) => {
+                // The remote graph may be half replaced: forget its hash so it is retried.
+                if manifest.remove(&name).is_some() {
+                    manifest_dirty = true;
+                }
+                report.failed.push((name, m));
+            }
+        }
+        bar.inc(1);
+    }
+
+    if args.delete_missing {
+        let gone: Vec<String> = remote_manifest
+            .keys()
+            .filter(|g| !local_names.contains(*g))
+            .cloned()
+            .collect();
+        for g in gone {
+            bar.set_message(format!("delete {}", short_name(&g, base)));
+            match remote.delete_graph(&g) {
+                Ok(()) => {
+                    manifest.remove(&g);
+                    manifest_dirty = true;
+                    report.deleted.push(g);
+                }
+                Err(RemoteError::Fatal(m)) => {
+                    bar.finish_and_clear();
+                    return Err(anyhow::anyhow!(m));
+                }
+                Err(RemoteError::Failed(m)) => report.failed.push((g, m)),
+            }
+        }
+    }
+    if manifest_dirty {
+        match write_manifest(&mut remote, &manifest_graph, &p_sha, &manifest) {
+            Ok(()) => {}
+            Err(RemoteError::Fatal(m)) => {
+                bar.finish_and_clear();
+                return Err(anyhow::anyhow!(m));
+            }
+            Err(RemoteError::Failed(m)) => report.failed.push((manifest_graph.clone(), m)),
+        }
+    }
+    bar.finish_and_clear();
+
+    // Verification: the remote count of every pushed graph equals the local count (skipped
+    // graphs were checked before deciding to skip them).
+    let pushed: Vec<&String> = report.pushed.iter().collect();
+    let counts = count_remote(&mut remote, &pushed)?;
+    for g in &report.pushed {
+        let local = hashes.get(g).map(|h| h.1).unwrap_or(0);
+        let remote_n = counts.get(g).copied().unwrap_or(0);
+        if local != remote_n {
+            report.mismatched.push((g.clone(), local, remote_n));
+        }
+    }
+    for g in &report.deleted {
+        let c = count_remote(&mut remote, &[g])?;
+        if let Some(n) = c.get(g).copied().filter(|n| *n > 0) {
+            report.mismatched.push((g.clone(), 0, n));
+        }
+    }
+    report.traffic = remote.traffic;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Sends one graph (PUT, then POST for further batches); returns its hash and triple count.
+fn push_graph(
+    store: &GraphStore,
+    g: &NamedNode,
+    remote: &mut Remote,
+    opts: &PushOptions,
+) -> Result<(String, usize), RemoteError> {
+    let text = local::serialise(store, g)
+        .map_err(|e| RemoteError::Failed(format!("reading the local graph: {e}")))?;
+    for (i, range) in local::batches(&text, opts.batch_triples, opts.batch_bytes)
+        .into_iter()
+        .enumerate()
+    {
+        let body: Vec<u8> = text.lines[range].concat().into_bytes();
+        remote.write_graph(g.as_str(), body, i == 0)?;
+    }
+    Ok((text.sha256, text.lines.len()))
+}
+
+fn read_manifest(
+    remote: &mut Remote,
+    graph: &str,
+    p_sha: &str,
+) -> anyhow::Result<BTreeMap<String, BTreeSet<String>>> {
+    let q = format!("SELECT ?g ?h WHERE {{ GRAPH <{graph}> {{ ?g <{p_sha}> ?h }} }}");
+    let rows = remote
+        .select(&q)
+        .map_err(|e| anyhow::anyhow!("reading the push manifest: {e}"))?;
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in rows {
+        if let (Some(g), Some(h)) = (r.get("g"), r.get("h")) {
+            out.entry(g.clone()).or_default().insert(h.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn write_manifest(
+    remote: &mut Remote,
+    graph: &str,
+    p_sha: &str,
+    manifest: &BTreeMap<String, BTreeSet<String>>,
+) -> Result<(), RemoteError> {
+    let mut body = String::new();
+    for (g, hashes) in manifest {
+        // Only a single known hash is worth keeping; several mean "unknown".
+        if let (1, Some(h)) = (hashes.len(), hashes.iter().next()) {
+            body.push_str(&format!("<{g}> <{p_sha}> \"{h}\" .\n"));
+        }
+    }
+    remote.write_graph(graph, body.into_bytes(), true)
+}
+
+/// Triple counts per graph on the remote SPARQL endpoint (graphs it does not hold are
+/// absent), asked for 50 graphs at a time.
+fn count_remote(
+    remote: &mut Remote,
+    graphs: &[&String],
+) -> anyhow::Result<BTreeMap<String, usize>> {
+    let mut out = BTreeMap::new();
+    for chunk in graphs.chunks(50) {
+        let values: Vec<String> = chunk.iter().map(|g| format!("<{g}>")).collect();
+        let q = format!(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
+            values.join(" ")
+        );
+        let rows = remote
+            .select(&q)
+            .map_err(|e| anyhow::anyhow!("counting the remote triples: {e}"))?;
+        for r in rows {
+            if let (Some(g), Some(n)) = (r.get("g"), r.get("n").and_then(|n| n.parse().ok())) {
+                out.insert(g.clone(), n);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn parse_url(s: &str, flag: &str) -> anyhow::Result<Url> {
+    let u = Url::parse(s.trim()).with_context(|| format!("{flag} {s:?} is not a URL"))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        bail!("{flag} {s:?}: only http and https URLs are supported");
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        bail!("{flag}: do not put credentials in the URL (they would show in `ps` and logs); use --user and --password-env VAR");
+    }
+    Ok(u)
+}
+
+/// Credentials from `--user` plus the environment variable named by `--password-env`, or a
+/// prompt when on a terminal.
+fn credentials(args: &PushArgs) -> anyhow::Result<Option<Credentials>> {
+    let Some(user) = args.user.clone().filter(|u| !u.is_empty()) else {
+        if args.password_env.is_some() {
+            bail!("--password-env needs --user");
+        }
+        return Ok(None);
+    };
+    let password = match &args.password_env {
+        Some(var) => match std::env::var(var) {
+            Ok(p) if !p.is_empty() => p,
+            Ok(_) => bail!("the environment variable {var} (--password-env) is empty"),
+            Err(_) => bail!("the environment variable {var} (--password-env) is not set"),
+        },
+        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
+            prompt_password(&user)?
+        }
+        None => bail!("--user {user} needs a password: name the environment variable that holds it with --password-env VAR (not on a terminal, so no prompt)"),
+    };
+    Ok(Some(Credentials { user, password }))
+}
+
+/// Reads a password from the terminal without echo (via `stty`).
+fn prompt_password(user: &str) -> anyhow::Result<String> {
+    use std::io::Write;
+    let stty = |arg: &str| {
+        std::process::Command::new("stty")
+            .arg(arg)
+            .stdin(std::process::Stdio::inherit())
+            .status()
+    };
+    eprint!("password for {user}: ");
+    let _ = std::io::stderr().flush();
+    let echo_off = stty("-echo").map(|s| s.success()).unwrap_or(false);
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    if echo_off {
+        let _ = stty("echo");
+    }
+    eprintln!();
+    read.context("reading the password")?;
+    let p = line.trim_end_matches(['\n', '\r']).to_string();
+    if p.is_empty() {
+        bail!("no password given");
+    }
+    Ok(p)
+}
+
+fn progress_bar(quiet: bool, len: u64) -> indicatif::ProgressBar {
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(len)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} graphs {elapsed_precise} {wide_msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn short_name(g: &str, base: &str) -> String {
+    g.strip_prefix(base).unwrap_or(g).to_string()
+}
