@@ -218,6 +218,9 @@ impl<'a> Mapper<'a> {
             .filter(|d| iri::is_iso_date(d));
         let body_slug = body_name.map_or_else(|| "unknown-body".to_string(), slug);
         let meeting = match date {
+            // Without a known body, two bodies meeting on one day must not become one
+            // meeting: key the meeting by its document as well.
+            Some(d) if body_name.is_none() => cfg.node(&format!("meeting/{body_slug}/{d}-{stem}")),
             Some(d) => cfg.node(&format!("meeting/{body_slug}/{d}")),
             // Undated minutes stay apart from every dated meeting, keyed by their file.
             None => cfg.node(&format!("meeting/{body_slug}/undated-{stem}")),

@@ -1,0 +1,111 @@
+//! Smoke test of the synthetic corpus (`examples/gen_minutes.rs`): 50 documents from a fixed
+//! seed parse with the number of items the generator wrote, and ingest into an on-disk
+//! store, one graph each. Timing is `bench/run`'s job, not this test's.
+
+#[allow(dead_code)]
+#[path = "../examples/gen_minutes.rs"]
+mod gen_minutes;
+
+use referat::parse::{self, ParseOptions};
+use referat::rdf::RdfConfig;
+use referat::store::GraphStore;
+use std::collections::BTreeMap;
+
+#[test]
+fn generated_minutes_parse_and_ingest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs_dir = dir.path().join("docs");
+    std::fs::create_dir_all(&docs_dir).expect("docs dir");
+    let mut g = gen_minutes::Generator::new(8, 0.2);
+    let mut expected = Vec::new();
+    for _ in 0..50 {
+        let d = g.next_doc();
+        let path = docs_dir.join(&d.file_name);
+        assert!(!path.exists(), "file name repeated: {}", d.file_name);
+        std::fs::write(&path, d.text.as_bytes()).expect("write");
+        expected.push((path, d));
+    }
+    assert!(
+        expected.iter().any(|(_, d)| d.ocr),
+        "some documents are OCR-damaged"
+    );
+    assert!(expected.iter().any(|(_, d)| d.layout == "digital"));
+
+    // Deterministic for a seed.
+    let mut again = gen_minutes::Generator::new(8, 0.2);
+    for (_, d) in expected.iter().take(5) {
+        assert_eq!(again.next_doc().text, d.text);
+    }
+
+    let opts = ParseOptions::default();
+    let store = GraphStore::open(&dir.path().join("store"), RdfConfig::default()).expect("store");
+    store.ensure_gazetteer().expect("gazetteer");
+    let mut kinds_ok = 0usize;
+    let mut kinds_all = 0usize;
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for (path, d) in &expected {
+        let m = parse::parse_file(path, &opts)
+            .unwrap_or_else(|e| panic!("{}: does not parse: {e}", d.file_name));
+        assert_eq!(
+            m.items.len(),
+            d.items,
+            "{} ({}, ocr {}): item count",
+            d.file_name,
+            d.layout,
+            d.ocr
+        );
+        assert_eq!(
+            m.meeting.date.as_deref(),
+            Some(d.date.iso().as_str()),
+            "{}: meeting date",
+            d.file_name
+        );
+        if d.body.starts_with("KKR ") {
+            assert_eq!(
+                m.meeting.body.as_deref(),
+                Some(d.body.as_str()),
+                "{}",
+                d.file_name
+            );
+        }
+        for (it, want) in m.items.iter().zip(&d.kinds) {
+            kinds_all += 1;
+            if it.decision.kind == *want {
+                kinds_ok += 1;
+            }
+            *by_kind.entry(it.decision.kind.clone()).or_default() += 1;
+        }
+        let r = referat::ingest::ingest_file(&store, path, &opts);
+        assert!(r.outcome.is_ok(), "{}: {:?}", d.file_name, r.outcome);
+    }
+    // The decision phrasing maps to the intended kind (OCR damage may cost a few).
+    assert!(
+        kinds_ok * 100 >= kinds_all * 95,
+        "decision kinds: {kinds_ok} of {kinds_all} as intended"
+    );
+    for k in [
+        "approved",
+        "noted",
+        "endorsed",
+        "discussed",
+        "postponed",
+        "rejected",
+        "none",
+    ] {
+        assert!(
+            by_kind.contains_key(k),
+            "no decision of kind {k}: {by_kind:?}"
+        );
+    }
+    store.flush().expect("flush");
+    let graphs = store.document_graphs().expect("graphs");
+    for (path, _) in &expected {
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("stem");
+        assert!(
+            graphs
+                .iter()
+                .any(|g| g.as_str().ends_with(&format!("/graph/{stem}"))),
+            "no graph for {stem}"
+        );
+    }
+}
