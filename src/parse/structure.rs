@@ -328,6 +328,22 @@ pub fn parse_structure(text: &str, file_stem: &str) -> Option<Structure> {
             warnings.push(format!("item number {} occurs more than once", it.number));
         }
     }
+    // Minutes whose earlier items have decisions but whose last item has none were most
+    // likely cut off (an interrupted download or conversion): keep the items, say so.
+    if let Some((last, earlier)) = items.split_last() {
+        if !last.parts.contains_key("Beslutning")
+            && earlier.iter().any(|it| it.parts.contains_key("Beslutning"))
+        {
+            let name = if last.number.is_empty() {
+                format!("\"{}\"", last.title)
+            } else {
+                last.number.clone()
+            };
+            warnings.push(format!(
+                "item {name} has no decision although earlier items have one: the text may be cut off"
+            ));
+        }
+    }
     Some(Structure {
         meeting,
         sections,

@@ -18,6 +18,10 @@ pub enum DecodeError {
     Nul(usize),
     #[error("the file is not valid UTF-8 (invalid byte at offset {0}) and not unambiguous Latin-1 or UTF-16")]
     NotUtf8(usize),
+    #[error("the file has a UTF-16 byte order mark but is not valid UTF-16 ({0})")]
+    BadUtf16(&'static str),
+    #[error("the file looks like UTF-16 without a byte order mark (byte order unknown): save it as UTF-8")]
+    Utf16WithoutBom,
 }
 
 /// Result of decoding: the text plus a warning when a fallback encoding was used.
@@ -43,6 +47,12 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             utf16(bytes)?,
             Some("decoded as UTF-16 (byte order mark found)".to_string()),
         )
+    } else if looks_like_bomless_utf16(bytes) {
+        return Err(DecodeError::Utf16WithoutBom);
+    } else if looks_binary(bytes) {
+        return Err(DecodeError::Binary(
+            "unknown binary data: many control bytes",
+        ));
     } else {
         match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), None),
@@ -93,7 +103,7 @@ fn utf16(bytes: &[u8]) -> Result<String, DecodeError> {
     let le = bytes.starts_with(&[0xFF, 0xFE]);
     let body = &bytes[2..];
     if !body.len().is_multiple_of(2) {
-        return Err(DecodeError::NotUtf8(bytes.len() - 1));
+        return Err(DecodeError::BadUtf16("odd number of bytes"));
     }
     let units = body.chunks_exact(2).map(|c| {
         if le {
@@ -104,7 +114,36 @@ fn utf16(bytes: &[u8]) -> Result<String, DecodeError> {
     });
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
-        .map_err(|_| DecodeError::NotUtf8(2))
+        .map_err(|_| DecodeError::BadUtf16("unpaired surrogate"))
+}
+
+/// The first 64 KiB, enough to judge what kind of data a file holds.
+fn sample(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len().min(64 * 1024)]
+}
+
+/// UTF-16 text without a BOM: NUL in (almost) every other byte, on one side only. Both byte
+/// orders are plausible, so it is refused rather than guessed.
+fn looks_like_bomless_utf16(bytes: &[u8]) -> bool {
+    let s = sample(bytes);
+    if s.len() < 8 {
+        return false;
+    }
+    let pairs = s.len() / 2;
+    let even = s.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd = s.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    (even * 10 >= pairs * 9 && odd * 10 < pairs) || (odd * 10 >= pairs * 9 && even * 10 < pairs)
+}
+
+/// Random or unknown binary data: more than one byte in twenty is a C0 control other than
+/// tab, line feed, form feed or carriage return. A single stray NUL is reported as such.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let s = sample(bytes);
+    let controls = s
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | b'\x0c'))
+        .count();
+    controls * 20 > s.len() && controls > 1
 }
 
 /// Recognise common binary formats by their magic bytes, so the error names what it is.
@@ -151,5 +190,26 @@ mod tests {
             .chain("Møde".encode_utf16().flat_map(|u| u.to_le_bytes()))
             .collect();
         assert_eq!(decode(&utf16).expect("utf16").text, "Møde");
+    }
+
+    #[test]
+    fn names_utf16_problems_and_random_binary() {
+        let bomless: Vec<u8> = "Referat af mødet"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(decode(&bomless), Err(DecodeError::Utf16WithoutBom));
+        assert_eq!(
+            decode(&[0xFF, 0xFE, b'a', 0, b'b']),
+            Err(DecodeError::BadUtf16("odd number of bytes"))
+        );
+        assert_eq!(
+            decode(&[0xFF, 0xFE, 0x00, 0xD8, b'a', 0]),
+            Err(DecodeError::BadUtf16("unpaired surrogate"))
+        );
+        let noise: Vec<u8> = (0u32..4096)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        assert!(matches!(decode(&noise), Err(DecodeError::Binary(_))));
     }
 }
