@@ -152,12 +152,30 @@ enum ParseFormat {
     Outline,
 }
 
+/// Print to stderr without panicking when stderr is a closed pipe (`… 2>&1 | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("referat: {e:#}");
+            // A reader that stopped early (`referat query … | head`) is not an error.
+            let broken_pipe = e.chain().any(|c| {
+                let io = c.downcast_ref::<std::io::Error>().map(|io| io.kind());
+                let json = c
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(|j| j.io_error_kind());
+                io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            say!("referat: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -179,7 +197,7 @@ fn run(cli: Cli) -> Result<()> {
             let m =
                 parse::parse_file(&file, &opts).with_context(|| format!("{}", file.display()))?;
             for w in &m.warnings {
-                eprintln!("referat: {}: warning: {w}", file.display());
+                say!("referat: {}: warning: {w}", file.display());
             }
             match format {
                 ParseFormat::Json => {
@@ -243,7 +261,7 @@ fn run(cli: Cli) -> Result<()> {
             let mut walk_errors = Vec::new();
             let files = ingest::collect_files(&paths, &mut walk_errors);
             for (p, e) in &walk_errors {
-                eprintln!("referat: {}: {e}", p.display());
+                say!("referat: {}: {e}", p.display());
             }
             let bar = if quiet || !std::io::stderr().is_terminal() {
                 indicatif::ProgressBar::hidden()
@@ -261,10 +279,10 @@ fn run(cli: Cli) -> Result<()> {
                 bar.set_message(f.display().to_string());
                 let r = ingest::ingest_file(&gs, f, &opts);
                 for w in &r.warnings {
-                    bar.suspend(|| eprintln!("referat: {}: warning: {w}", f.display()));
+                    bar.suspend(|| say!("referat: {}: warning: {w}", f.display()));
                 }
                 if let Err(e) = &r.outcome {
-                    bar.suspend(|| eprintln!("referat: {}: {e}", f.display()));
+                    bar.suspend(|| say!("referat: {}: {e}", f.display()));
                 }
                 summary.add(&r);
                 bar.inc(1);
@@ -346,7 +364,7 @@ fn run(cli: Cli) -> Result<()> {
             };
             let summary = referat::export::run(&gs, &args)?;
             if !summary.is_empty() {
-                eprintln!("{summary}");
+                say!("{summary}");
             }
         }
         Command::Link {
