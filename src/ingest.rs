@@ -93,11 +93,7 @@ pub fn ingest_file(store: &GraphStore, path: &Path, opts: &ParseOptions) -> File
         Ok(mut m) => {
             crate::crossref::infer_meeting_date(store, &mut m);
             let warnings = m.warnings.clone();
-            let n = crate::rdf::to_quads(&m, store.config()).len();
-            let outcome = store
-                .ingest(&m)
-                .map(|o| (o, if o == IngestOutcome::Unchanged { 0 } else { n }))
-                .map_err(|e| e.to_string());
+            let outcome = store.ingest(&m).map_err(|e| e.to_string());
             FileResult {
                 path: path.to_path_buf(),
                 outcome,

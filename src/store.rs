@@ -115,7 +115,8 @@ impl GraphStore {
     }
 
     /// Add or replace one document's graph atomically.
-    pub fn ingest(&self, minutes: &Minutes) -> Result<IngestOutcome, StoreError> {
+    /// Returns what happened and how many quads were written (0 when unchanged).
+    pub fn ingest(&self, minutes: &Minutes) -> Result<(IngestOutcome, usize), StoreError> {
         let graph = rdf::document_graph(minutes, &self.config);
         let manifest = self.manifest_graph()?;
         let p_sha = iri(&format!("{NS}sourceSha256"))?;
@@ -129,46 +130,16 @@ impl GraphStore {
             && known_sha.as_ref() == Some(&Term::from(sha.clone()))
             && known_ver.as_ref() == Some(&Term::from(ver.clone()))
         {
-            return Ok(IngestOutcome::Unchanged);
+            return Ok((IngestOutcome::Unchanged, 0));
         }
         let quads = rdf::to_quads(minutes, &self.config);
-        let mut tx = self.store.start_transaction()?;
-        tx.clear_graph(graph.as_ref())?;
-        for q in &quads {
-            tx.insert(q);
-        }
-        let mg = GraphNameRef::NamedNode(manifest.as_ref());
-        for p in [&p_sha, &p_ver] {
-            let old: Vec<Quad> = tx
-                .quads_for_pattern(
-                    Some(graph.as_ref().into()),
-                    Some(p.as_ref()),
-                    None,
-                    Some(mg),
-                )
-                .collect::<Result<_, _>>()?;
-            for q in &old {
-                tx.remove(q);
-            }
-        }
-        tx.insert(QuadRef::new(
-            graph.as_ref(),
-            p_sha.as_ref(),
-            sha.as_ref(),
-            mg,
-        ));
-        tx.insert(QuadRef::new(
-            graph.as_ref(),
-            p_ver.as_ref(),
-            ver.as_ref(),
-            mg,
-        ));
-        tx.commit()?;
-        Ok(if exists {
+        self.replace_graph(&graph, &quads, &[(p_sha, sha), (p_ver, ver)])?;
+        let outcome = if exists {
             IngestOutcome::Replaced
         } else {
             IngestOutcome::Added
-        })
+        };
+        Ok((outcome, quads.len()))
     }
 
     /// Load (or refresh) the gazetteer graph when the shipped gazetteer changed, so alias
@@ -191,31 +162,41 @@ impl GraphStore {
             return Ok(false);
         }
         let quads = rdf::gazetteer_quads(&entries, &self.config);
+        self.replace_graph(&graph, &quads, &[(p_sha, sha)])?;
+        Ok(true)
+    }
+
+    /// In one transaction: replace `graph`'s content with `quads` and set its manifest
+    /// entries (one value per predicate), so readers never see a graph without its record.
+    fn replace_graph(
+        &self,
+        graph: &NamedNode,
+        quads: &[Quad],
+        manifest_entries: &[(NamedNode, Literal)],
+    ) -> Result<(), StoreError> {
+        let manifest = self.manifest_graph()?;
         let mg = GraphNameRef::NamedNode(manifest.as_ref());
         let mut tx = self.store.start_transaction()?;
         tx.clear_graph(graph.as_ref())?;
-        for q in &quads {
+        for q in quads {
             tx.insert(q);
         }
-        let old: Vec<Quad> = tx
-            .quads_for_pattern(
-                Some(graph.as_ref().into()),
-                Some(p_sha.as_ref()),
-                None,
-                Some(mg),
-            )
-            .collect::<Result<_, _>>()?;
-        for q in &old {
-            tx.remove(q);
+        for (p, value) in manifest_entries {
+            let old: Vec<Quad> = tx
+                .quads_for_pattern(
+                    Some(graph.as_ref().into()),
+                    Some(p.as_ref()),
+                    None,
+                    Some(mg),
+                )
+                .collect::<Result<_, _>>()?;
+            for q in &old {
+                tx.remove(q);
+            }
+            tx.insert(QuadRef::new(graph.as_ref(), p.as_ref(), value.as_ref(), mg));
         }
-        tx.insert(QuadRef::new(
-            graph.as_ref(),
-            p_sha.as_ref(),
-            sha.as_ref(),
-            mg,
-        ));
         tx.commit()?;
-        Ok(true)
+        Ok(())
     }
 
     fn object_of(
