@@ -51,6 +51,8 @@ static PART_HEADINGS: Lazy<Vec<String>> =
     Lazy::new(|| lines_of(include_str!("../../data/parse/parts.txt")));
 static DECISION_KINDS: Lazy<Vec<(String, String)>> =
     Lazy::new(|| pairs_of(include_str!("../../data/parse/decision-kinds.tsv")));
+static BODY_WORDS: Lazy<Vec<(String, String)>> =
+    Lazy::new(|| pairs_of(include_str!("../../data/parse/body-words.tsv")));
 static COVER_LABELS: Lazy<Vec<(String, String)>> =
     Lazy::new(|| pairs_of(include_str!("../../data/parse/cover-labels.tsv")));
 
@@ -745,7 +747,12 @@ fn parse_cover(cover: &[TextLine], text: &str, file_stem: &str) -> Meeting {
             m.date_source = "filename".to_string();
         }
     }
-    // Body: the most frequent "KKR <Name>" in the text.
+    // Body: a council or committee named on the cover ("ØKONOMIUDVALGET, RØDOVRE
+    // KOMMUNE"), else the most frequent "KKR <Name>" in the text. The cover comes first:
+    // a committee's minutes may well mention a KKR in an item.
+    if let Some(b) = cover.iter().find_map(|l| cover_body(&l.text, text)) {
+        m.body = Some(b);
+    }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for c in BODY.captures_iter(text) {
         if let Some(n) = c.get(1) {
@@ -753,10 +760,12 @@ fn parse_cover(cover: &[TextLine], text: &str, file_stem: &str) -> Meeting {
             *counts.entry(name).or_default() += 1;
         }
     }
-    m.body = counts
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map(|(name, _)| format!("KKR {name}"));
+    if m.body.is_none() {
+        m.body = counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(name, _)| format!("KKR {name}"));
+    }
     // Participants: "Fra <group>" followed by "Name, role, place" lines.
     let mut group: Option<String> = None;
     for l in cover {
@@ -776,6 +785,92 @@ fn parse_cover(cover: &[TextLine], text: &str, file_stem: &str) -> Meeting {
         }
     }
     m
+}
+
+fn body_words(kind: &str) -> impl Iterator<Item = &'static str> {
+    let kind = kind.to_string();
+    BODY_WORDS
+        .iter()
+        .filter(move |(_, k)| *k == kind)
+        .map(|(w, _)| w.as_str())
+}
+
+/// A body's name on one cover line: `<name ending in a body word>[, <owner>]`, after
+/// optional words such as "Referat fra mødet i". Capitals are undone from the way the text
+/// writes the same name elsewhere (page headers, items), else word by word.
+fn cover_body(line: &str, text: &str) -> Option<String> {
+    let line = line.trim().trim_end_matches(['.', ':']);
+    if line.is_empty() || line.contains(':') || line.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut words: Vec<&str> = line.split_whitespace().collect();
+    while words.first().is_some_and(|w| {
+        let w = w.to_lowercase();
+        body_words("prefix").any(|p| p == w)
+    }) {
+        words.remove(0);
+    }
+    let rest = words.join(" ");
+    let (head, owner) = match rest.split_once(',') {
+        Some((h, o)) => (h.trim(), Some(o.trim())),
+        None => (rest.trim(), None),
+    };
+    let head_words: Vec<&str> = head.split_whitespace().collect();
+    let last = head_words.last()?.to_lowercase();
+    if head_words.len() > 6 || !body_words("suffix").any(|s| last.ends_with(s)) {
+        return None;
+    }
+    if !head_words
+        .first()
+        .and_then(|w| w.chars().next())
+        .is_some_and(char::is_uppercase)
+    {
+        return None;
+    }
+    if let Some(o) = owner {
+        let ow: Vec<&str> = o.split_whitespace().collect();
+        if ow.is_empty()
+            || ow.len() > 4
+            || !ow
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        {
+            return None;
+        }
+    }
+    let name = match owner {
+        Some(o) => format!("{head}, {o}"),
+        None => head.to_string(),
+    };
+    if name.chars().any(char::is_lowercase) {
+        return Some(name);
+    }
+    // Written in capitals: find the same name in mixed case in the text.
+    let pattern = format!("(?i){}", regex::escape(&name).replace(' ', r"\s+"));
+    let found = Regex::new(&pattern).ok().and_then(|r| {
+        r.find_iter(text)
+            .map(|m| fold_ws(m.as_str()))
+            .find(|s| s.chars().any(char::is_lowercase))
+    });
+    // Word by word otherwise. Either way a word the cover prints in capitals starts with
+    // one (an OCR repair may have lower-cased a letter that was damaged, "@konomi-").
+    let source = found.unwrap_or_else(|| name.to_lowercase());
+    let cased: Vec<String> = source
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if i > 0 && body_words("minor").any(|m| m == lower) {
+                lower
+            } else {
+                let mut c = w.chars();
+                c.next().map_or_else(String::new, |f| {
+                    f.to_uppercase().collect::<String>() + c.as_str()
+                })
+            }
+        })
+        .collect();
+    Some(cased.join(" "))
 }
 
 fn titlecase(s: &str) -> String {
@@ -827,6 +922,28 @@ mod tests {
         assert_eq!(s.items[1].case_officers, ["abc", "de"]);
         assert_eq!(s.items[1].recommendations.len(), 2);
         assert_eq!(s.items[1].decision.kind, "endorsed");
+    }
+
+    #[test]
+    fn a_committee_on_the_cover_is_the_body() {
+        let body = |t: &str| parse_structure(t, "x").expect("structure").meeting.body;
+        let items = "\n 1. Sager\n1.1. Plan for noget\nSAG-2024-00002 abc\n\nBeslutning\nKKR Syddanmark orienteres. KKR Syddanmark og KKR Syddanmark.\n";
+        // Capitals on the cover, mixed case in a page header.
+        let t = format!("REFERAT 2024\n\nBØRNE- OG SKOLEUDVALGET, VEJLE KOMMUNE\n\nDato: 02-03-2024 09:30\n{items}\nBørne- og Skoleudvalget, Vejle Kommune | 02.03.2024\n");
+        assert_eq!(
+            body(&t).as_deref(),
+            Some("Børne- og Skoleudvalget, Vejle Kommune")
+        );
+        // Capitals only: word by word, small words in lower case.
+        let t = format!("KULTUR- OG FRITIDSUDVALGET\nDato: 02-03-2024\n{items}");
+        assert_eq!(body(&t).as_deref(), Some("Kultur- og Fritidsudvalget"));
+        let t = format!("Referat fra mødet i Byrådet\nDato: 02-03-2024\n{items}");
+        assert_eq!(body(&t).as_deref(), Some("Byrådet"));
+        // No body on the cover: the KKR the text names.
+        let t = format!("REFERAT 2024\nDato: 02-03-2024\nJens Hansen, formand, Aalborg\n{items}");
+        assert_eq!(body(&t).as_deref(), Some("KKR Syddanmark"));
+        assert_eq!(cover_body("Sted: Udvalgsværelset", ""), None);
+        assert_eq!(cover_body("dette udvalget", ""), None);
     }
 
     #[test]
