@@ -5,7 +5,7 @@
 //! symlink into a directory already visited, so a symlink loop cannot hang the walk.
 
 use crate::parse::{self, ParseOptions};
-use crate::store::{GraphStore, IngestOutcome};
+use crate::store::{Batch, GraphStore, IngestOutcome, Staged};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -105,6 +105,87 @@ pub fn ingest_file(store: &GraphStore, path: &Path, opts: &ParseOptions) -> File
             outcome: Err(e.to_string()),
             warnings: Vec::new(),
         },
+    }
+}
+
+/// Quads per bulk-load commit when ingesting many files: large enough that the store's bulk
+/// loader, not per-commit overhead, sets the pace; small enough that a killed ingest loses
+/// little and memory stays bounded (about 100 documents of the KL template).
+pub const DEFAULT_BATCH_QUADS: usize = 200_000;
+
+/// Ingests many files: new documents are bulk-loaded in atomic batches, changed ones are
+/// replaced one transaction each. A file's result is handed out only once it is in the
+/// store, so whoever prints results never reports a document a crash could still lose.
+pub struct Ingester<'a> {
+    store: &'a GraphStore,
+    opts: &'a ParseOptions,
+    batch_quads: usize,
+    batch: Batch,
+    waiting: Vec<FileResult>,
+}
+
+impl<'a> Ingester<'a> {
+    /// `batch_quads`: quads per bulk commit; 0 or 1 commits every new document on its own.
+    pub fn new(store: &'a GraphStore, opts: &'a ParseOptions, batch_quads: usize) -> Self {
+        Ingester {
+            store,
+            opts,
+            batch_quads,
+            batch: Batch::default(),
+            waiting: Vec::new(),
+        }
+    }
+
+    /// Parses one file and stages or writes it. Returns the results that are final now:
+    /// this file's when it failed or was written alone, and those of a committed batch.
+    pub fn add(&mut self, path: &Path) -> Vec<FileResult> {
+        let mut done = Vec::new();
+        let mut m = match parse::parse_file(path, self.opts) {
+            Ok(m) => m,
+            Err(e) => {
+                done.push(FileResult {
+                    path: path.to_path_buf(),
+                    outcome: Err(e.to_string()),
+                    warnings: Vec::new(),
+                });
+                return done;
+            }
+        };
+        // Dating from an earlier meeting, or a second file of one name, needs what is
+        // waiting to be in the store first.
+        let graph = crate::rdf::document_graph(&m, self.store.config());
+        if m.meeting.date.is_none() || self.batch.holds(&graph) {
+            done.extend(self.commit());
+        }
+        crate::crossref::infer_meeting_date(self.store, &mut m);
+        let warnings = m.warnings.clone();
+        let result = |outcome| FileResult {
+            path: path.to_path_buf(),
+            outcome,
+            warnings,
+        };
+        match self.store.stage(&m, &mut self.batch) {
+            Ok(Staged::Done(outcome, n)) => done.push(result(Ok((outcome, n)))),
+            Ok(Staged::Pending(n)) => {
+                self.waiting.push(result(Ok((IngestOutcome::Added, n))));
+                if self.batch.len() >= self.batch_quads {
+                    done.extend(self.commit());
+                }
+            }
+            Err(e) => done.push(result(Err(e.to_string()))),
+        }
+        done
+    }
+
+    /// Commits what waits; returns the results of its files (all failed if the commit did).
+    pub fn commit(&mut self) -> Vec<FileResult> {
+        let mut results = std::mem::take(&mut self.waiting);
+        if let Err(e) = self.store.commit_batch(&mut self.batch) {
+            for r in &mut results {
+                r.outcome = Err(format!("not stored: the batch it was in failed: {e}"));
+            }
+        }
+        results
     }
 }
 

@@ -62,6 +62,10 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// New documents are bulk-loaded in atomic batches of about this many quads (a
+        /// file's line is printed once it is in the store); 1 stores each file on its own.
+        #[arg(long, value_name = "QUADS", default_value_t = ingest::DEFAULT_BATCH_QUADS)]
+        batch_quads: usize,
     },
     /// Run a SPARQL query (a .rq file or the query text) against the store.
     Query {
@@ -251,6 +255,7 @@ fn run(cli: Cli) -> Result<()> {
             paths,
             no_ocr_repair,
             quiet,
+            batch_quads,
         } => {
             let gs = open_store(cli.store, &cli.base)?;
             gs.ensure_gazetteer()?;
@@ -275,19 +280,31 @@ fn run(cli: Cli) -> Result<()> {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             let mut summary = ingest::Summary::default();
+            let mut ingester = ingest::Ingester::new(&gs, &opts, batch_quads);
+            let mut report = |results: Vec<ingest::FileResult>| {
+                for r in results {
+                    let f = r.path.display();
+                    for w in &r.warnings {
+                        bar.suspend(|| say!("referat: {f}: warning: {w}"));
+                    }
+                    if let Err(e) = &r.outcome {
+                        bar.suspend(|| say!("referat: {f}: {e}"));
+                    }
+                    summary.add(&r);
+                }
+            };
             for f in &files {
                 bar.set_message(f.display().to_string());
-                let r = ingest::ingest_file(&gs, f, &opts);
-                for w in &r.warnings {
-                    bar.suspend(|| say!("referat: {}: warning: {w}", f.display()));
-                }
-                if let Err(e) = &r.outcome {
-                    bar.suspend(|| say!("referat: {}: {e}", f.display()));
-                }
-                summary.add(&r);
+                report(ingester.add(f));
                 bar.inc(1);
             }
+            report(ingester.commit());
             bar.finish_and_clear();
+            if summary.replaced > 0 {
+                // A replaced document may have been the last to name an organisation,
+                // person or case: drop what no document mentions any more.
+                gs.collect_garbage()?;
+            }
             gs.flush()?;
             writeln!(
                 out,

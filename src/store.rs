@@ -7,7 +7,7 @@
 
 use crate::model::Minutes;
 use crate::rdf::{self, RdfConfig};
-use oxigraph::model::{GraphNameRef, Literal, NamedNode, Quad, QuadRef, Term};
+use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, Quad, QuadRef, Term};
 use oxigraph::store::{StorageError, Store};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -58,6 +58,43 @@ pub enum IngestOutcome {
     Unchanged,
 }
 
+/// Memory the bulk loader may use per commit (Oxigraph's default is 2 GB per thread);
+/// keeps `referat ingest` well under 500 MiB whatever the corpus size.
+const BULK_LOAD_MEMORY_MB: usize = 128;
+
+/// New documents waiting to be bulk-loaded together (see [`GraphStore::stage`]).
+#[derive(Debug, Default)]
+pub struct Batch {
+    quads: Vec<Quad>,
+    graphs: std::collections::HashSet<NamedNode>,
+}
+
+impl Batch {
+    /// True when a document of `graph` is already waiting in this batch.
+    pub fn holds(&self, graph: &NamedNode) -> bool {
+        self.graphs.contains(graph)
+    }
+
+    /// Quads waiting (documents' quads and their manifest entries).
+    pub fn len(&self) -> usize {
+        self.quads.len()
+    }
+
+    /// True when nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.quads.is_empty()
+    }
+}
+
+/// What [`GraphStore::stage`] did with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staged {
+    /// Finished: unchanged, or written in its own transaction (with the quads written).
+    Done(IngestOutcome, usize),
+    /// Waiting in the batch (with its quad count): in the store once the batch commits.
+    Pending(usize),
+}
+
 /// The on-disk graph store.
 pub struct GraphStore {
     store: Store,
@@ -78,7 +115,7 @@ impl GraphStore {
                 })?;
             }
         }
-        let store = Store::open(path).map_err(|e| classify_open_error(path, e))?;
+        let store = open_on_disk(path)?;
         Ok(GraphStore {
             store,
             path: path.to_path_buf(),
@@ -117,7 +154,29 @@ impl GraphStore {
     /// Add or replace one document's graph atomically.
     /// Returns what happened and how many quads were written (0 when unchanged).
     pub fn ingest(&self, minutes: &Minutes) -> Result<(IngestOutcome, usize), StoreError> {
+        let mut batch = Batch::default();
+        match self.stage(minutes, &mut batch)? {
+            Staged::Done(outcome, n) => Ok((outcome, n)),
+            Staged::Pending(n) => {
+                self.commit_batch(&mut batch)?;
+                Ok((IngestOutcome::Added, n))
+            }
+        }
+    }
+
+    /// Prepares one document for the store. Unchanged: nothing to do. A graph the store
+    /// already has (or once had): replaced now, in its own transaction. A new graph: its
+    /// quads and manifest entries are added to `batch`, to be written by
+    /// [`commit_batch`](Self::commit_batch) with many others through Oxigraph's bulk
+    /// loader, which is much faster than a transaction per document and, like one, all or
+    /// nothing. When `batch` already holds this document's graph (two files of one name),
+    /// the batch is committed first; callers that report per batch check
+    /// [`Batch::holds`] and commit themselves before.
+    pub fn stage(&self, minutes: &Minutes, batch: &mut Batch) -> Result<Staged, StoreError> {
         let graph = rdf::document_graph(minutes, &self.config);
+        if batch.holds(&graph) {
+            self.commit_batch(batch)?;
+        }
         let manifest = self.manifest_graph()?;
         let p_sha = iri(&format!("{NS}sourceSha256"))?;
         let p_ver = iri(&format!("{NS}extractorVersion"))?;
@@ -130,16 +189,52 @@ impl GraphStore {
             && known_sha.as_ref() == Some(&Term::from(sha.clone()))
             && known_ver.as_ref() == Some(&Term::from(ver.clone()))
         {
-            return Ok((IngestOutcome::Unchanged, 0));
+            return Ok(Staged::Done(IngestOutcome::Unchanged, 0));
         }
         let quads = rdf::to_quads(minutes, &self.config);
-        self.replace_graph(&graph, &quads, &[(p_sha, sha), (p_ver, ver)])?;
-        let outcome = if exists {
-            IngestOutcome::Replaced
-        } else {
-            IngestOutcome::Added
-        };
-        Ok((outcome, quads.len()))
+        let p_shared = iri(&format!("{NS}sharedStatements"))?;
+        let mut digests: Vec<String> = quads.shared.iter().map(statement_digest).collect();
+        digests.sort();
+        let shared = Literal::new_simple_literal(digests.join(" "));
+        let entries = [(p_sha, sha), (p_ver, ver), (p_shared, shared)];
+        if exists || known_sha.is_some() || known_ver.is_some() {
+            self.replace_graph(&graph, quads.all(), &entries)?;
+            let outcome = if exists {
+                IngestOutcome::Replaced
+            } else {
+                IngestOutcome::Added
+            };
+            return Ok(Staged::Done(outcome, quads.len()));
+        }
+        let n = quads.len();
+        let mg = GraphName::NamedNode(manifest);
+        batch.quads.extend(quads.own);
+        batch.quads.extend(quads.shared);
+        for (p, value) in entries {
+            batch
+                .quads
+                .push(Quad::new(graph.clone(), p, value, mg.clone()));
+        }
+        batch.graphs.insert(graph);
+        Ok(Staged::Pending(n))
+    }
+
+    /// Writes every document staged in `batch` in one atomic bulk load and empties it. On
+    /// error nothing of the batch is in the store.
+    pub fn commit_batch(&self, batch: &mut Batch) -> Result<(), StoreError> {
+        if batch.quads.is_empty() {
+            batch.graphs.clear();
+            return Ok(());
+        }
+        let quads = std::mem::take(&mut batch.quads);
+        batch.graphs.clear();
+        let mut loader = self
+            .store
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(BULK_LOAD_MEMORY_MB);
+        loader.load_quads(quads)?;
+        loader.commit()?;
+        Ok(())
     }
 
     /// Load (or refresh) the gazetteer graph when the shipped gazetteer changed, so alias
@@ -168,10 +263,12 @@ impl GraphStore {
 
     /// In one transaction: replace `graph`'s content with `quads` and set its manifest
     /// entries (one value per predicate), so readers never see a graph without its record.
-    fn replace_graph(
+    /// Quads in another graph (the shared entities graph) are added to it in the same
+    /// transaction.
+    fn replace_graph<'q>(
         &self,
         graph: &NamedNode,
-        quads: &[Quad],
+        quads: impl IntoIterator<Item = &'q Quad>,
         manifest_entries: &[(NamedNode, Literal)],
     ) -> Result<(), StoreError> {
         let manifest = self.manifest_graph()?;
@@ -218,6 +315,60 @@ impl GraphStore {
             .map(|q| q.object))
     }
 
+    /// Removes from the shared entities graph what no document states any more: after a
+    /// document was replaced, the organisations, people, cases or spellings only it named
+    /// would otherwise stay behind. Exact, because every document's manifest entry lists
+    /// digests of the shared statements it made: a shared statement stays while one
+    /// document lists it. Does nothing when a document graph has no such list (written by
+    /// an older referat), since its statements are then unknown. Returns the number of
+    /// quads removed.
+    pub fn collect_garbage(&self) -> Result<usize, StoreError> {
+        let entities = rdf::entities_graph(&self.config);
+        let manifest = self.manifest_graph()?;
+        let mg = GraphNameRef::NamedNode(manifest.as_ref());
+        let p_ver = iri(&format!("{NS}extractorVersion"))?;
+        let p_shared = iri(&format!("{NS}sharedStatements"))?;
+        let mut documents = 0usize;
+        for q in self
+            .store
+            .quads_for_pattern(None, Some(p_ver.as_ref()), None, Some(mg))
+        {
+            q?;
+            documents += 1;
+        }
+        let mut listed = 0usize;
+        let mut live: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for q in self
+            .store
+            .quads_for_pattern(None, Some(p_shared.as_ref()), None, Some(mg))
+        {
+            if let Term::Literal(l) = q?.object {
+                listed += 1;
+                live.extend(l.value().split_whitespace().map(str::to_string));
+            }
+        }
+        if listed < documents {
+            return Ok(0);
+        }
+        let eg = GraphNameRef::NamedNode(entities.as_ref());
+        let mut dead = Vec::new();
+        for q in self.store.quads_for_pattern(None, None, None, Some(eg)) {
+            let q = q?;
+            if !live.contains(&statement_digest(&q)) {
+                dead.push(q);
+            }
+        }
+        if dead.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.store.start_transaction()?;
+        for q in &dead {
+            tx.remove(q);
+        }
+        tx.commit()?;
+        Ok(dead.len())
+    }
+
     /// Document graphs in the store (every named graph but the manifest), sorted.
     pub fn document_graphs(&self) -> Result<Vec<NamedNode>, StoreError> {
         let manifest = self.manifest_graph()?;
@@ -249,11 +400,37 @@ impl GraphStore {
     }
 }
 
+/// A short, stable digest of a quad's triple (its N-Triples form): what a document's
+/// manifest entry lists for each shared statement it made.
+fn statement_digest(q: &Quad) -> String {
+    use sha2::Digest;
+    let text = format!("{} {} {}", q.subject, q.predicate, q.object);
+    sha2::Sha256::digest(text.as_bytes())[..10]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn iri(s: &str) -> Result<NamedNode, StoreError> {
     NamedNode::new(s).map_err(|e| StoreError::Iri(format!("{s}: {e}")))
 }
 
+#[cfg(feature = "rocksdb")]
+fn open_on_disk(path: &Path) -> Result<Store, StoreError> {
+    Store::open(path).map_err(|e| classify_open_error(path, e))
+}
+
+/// Builds without RocksDB (the fuzz targets) have no on-disk store.
+#[cfg(not(feature = "rocksdb"))]
+fn open_on_disk(path: &Path) -> Result<Store, StoreError> {
+    Err(StoreError::Open {
+        path: path.to_path_buf(),
+        source: StorageError::Other("referat was built without the `rocksdb` feature".into()),
+    })
+}
+
 /// RocksDB refuses a second writer with a lock error: tell the user the store is busy.
+#[cfg(feature = "rocksdb")]
 fn classify_open_error(path: &Path, e: StorageError) -> StoreError {
     let msg = e.to_string().to_lowercase();
     if msg.contains("lock") || msg.contains("resource temporarily unavailable") {

@@ -301,3 +301,89 @@ fn undated_minutes_get_their_date_from_the_previous_meetings_minutes() {
     let rows = csv(&gs, "decisions.rq", &[]);
     assert_eq!(rows.iter().filter(|r| r[1] == "2025-09-03").count(), 9);
 }
+
+fn graph_quads(
+    gs: &GraphStore,
+    g: &oxigraph::model::NamedNode,
+) -> std::collections::BTreeSet<String> {
+    gs.store()
+        .quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(oxigraph::model::GraphNameRef::NamedNode(g.as_ref())),
+        )
+        .map(|q| {
+            let q = q.expect("read quad");
+            format!("{} {} {}", q.subject, q.predicate, q.object)
+        })
+        .collect()
+}
+
+#[test]
+fn hub_statements_are_stored_once_and_orphans_are_collected() {
+    use referat::rdf::{entities_graph, organisation_iri};
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let cfg = RdfConfig::default();
+    let entities = entities_graph(&cfg);
+    // Both minutes name KL: its label is in the shared graph once, in no document graph.
+    let kl = organisation_iri("KL", &cfg);
+    let shared = graph_quads(&gs, &entities);
+    assert!(
+        shared.contains(&format!(
+            "{kl} <http://www.w3.org/2004/02/skos/core#prefLabel> \"KL\""
+        )),
+        "{}",
+        shared.len()
+    );
+    let manifest =
+        oxigraph::model::NamedNode::new(format!("{}graph/manifest", cfg.base)).expect("iri");
+    for g in gs.document_graphs().expect("graphs") {
+        if g == entities || g == manifest || g.as_str().ends_with("/graph/gazetteer") {
+            continue;
+        }
+        let own = graph_quads(&gs, &g);
+        let repeated: Vec<&String> = own.intersection(&shared).collect();
+        assert!(repeated.is_empty(), "{g}: {repeated:?}");
+        assert!(
+            !own.iter()
+                .any(|q| q.starts_with(&format!("{kl} ")) && q.contains("core#prefLabel")),
+            "{g} repeats a hub label"
+        );
+    }
+
+    // Replace the June document with the September text under the June name: what only
+    // June named goes, and the shared graph equals that of a store that never saw June.
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    let june = "referat-fra-moede-i-kkr-midtjylland-den-18-juni-2025.txt";
+    let sept = "referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt";
+    let sept_text = std::fs::read(root().join("corpus").join(sept)).expect("read");
+    let fake = docs.join(june);
+    std::fs::write(&fake, &sept_text).expect("write");
+    let r = ingest::ingest_file(&gs, &fake, &ParseOptions::default());
+    assert!(
+        matches!(r.outcome, Ok((IngestOutcome::Replaced, _))),
+        "{:?}",
+        r.outcome
+    );
+    let removed = gs.collect_garbage().expect("gc");
+    assert!(removed > 0, "June named things September does not");
+    assert_eq!(gs.collect_garbage().expect("gc again"), 0);
+
+    let fresh_dir = dir.path().join("fresh");
+    let fresh = GraphStore::open(&fresh_dir, RdfConfig::default()).expect("open");
+    fresh.ensure_gazetteer().expect("gazetteer");
+    for f in [root().join("corpus").join(sept), fake.clone()] {
+        let r = ingest::ingest_file(&fresh, &f, &ParseOptions::default());
+        assert!(r.outcome.is_ok(), "{:?}", r.outcome);
+    }
+    let (after, clean) = (graph_quads(&gs, &entities), graph_quads(&fresh, &entities));
+    let stale: Vec<&String> = after.difference(&clean).collect();
+    let missing: Vec<&String> = clean.difference(&after).collect();
+    assert!(
+        stale.is_empty() && missing.is_empty(),
+        "left behind: {stale:#?}\nmissing: {missing:#?}"
+    );
+}

@@ -90,11 +90,47 @@ pub fn prefixes() -> &'static [(&'static str, &'static str)] {
     PREFIXES
 }
 
-/// All quads for one document, in its graph, in a deterministic order, without blank nodes.
-pub fn to_quads(m: &Minutes, cfg: &RdfConfig) -> Vec<Quad> {
+/// The graph that holds what documents say about nodes none of them owns (organisations,
+/// people, roles, cases, concepts, meetings only referred to): one copy per statement, so
+/// queries over the union of all graphs do not multiply rows per document.
+pub fn entities_graph(cfg: &RdfConfig) -> NamedNode {
+    cfg.node("graph/entities")
+}
+
+/// The quads of one document, split by graph.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocumentQuads {
+    /// In the document's own graph ([`document_graph`]): replaced as a whole on re-ingest.
+    pub own: Vec<Quad>,
+    /// In [`entities_graph`]: added to what other documents said (set semantics).
+    pub shared: Vec<Quad>,
+}
+
+impl DocumentQuads {
+    /// Every quad, the document's own first.
+    pub fn all(&self) -> impl Iterator<Item = &Quad> {
+        self.own.iter().chain(&self.shared)
+    }
+
+    /// Number of quads in both graphs.
+    pub fn len(&self) -> usize {
+        self.own.len() + self.shared.len()
+    }
+
+    /// True when the mapping produced nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// All quads for one document in a deterministic order, without blank nodes.
+pub fn to_quads(m: &Minutes, cfg: &RdfConfig) -> DocumentQuads {
     let mut map = Mapper::new(m, cfg);
     map.run();
-    map.out.quads
+    DocumentQuads {
+        own: map.out.quads,
+        shared: map.out.shared,
+    }
 }
 
 /// IRI of an organisation from its canonical name (the one place that decides it).
@@ -125,23 +161,53 @@ fn t(ns: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{ns}{local}"))
 }
 
-/// Collects quads in first-emission order, dropping repeats.
+/// Collects quads in first-emission order, dropping repeats, and sorts each into the
+/// document's graph or the shared entities graph.
 struct Out {
     graph: GraphName,
+    shared_graph: GraphName,
+    /// IRIs of the nodes this document owns: its document node, its meeting, and the
+    /// meetings it refers to (what it says about those is its own statement, made by few
+    /// documents); every node minted under one of them is owned too.
+    owned: Vec<String>,
     quads: Vec<Quad>,
+    shared: Vec<Quad>,
     seen: HashSet<Quad>,
 }
 
 impl Out {
+    fn owns(&self, iri: &str) -> bool {
+        self.owned.iter().any(|o| {
+            iri.strip_prefix(o.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    }
+
+    /// A statement about a node no document owns (organisation, person, role, case,
+    /// concept, the software agent) that links to nothing this
+    /// document owns goes to the shared entities graph, where it is stored once however
+    /// many documents state it. Kept in every document graph instead, the union default
+    /// graph would hold one copy per document and every join through such a hub would
+    /// multiply rows by the number of documents.
     fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
-        let q = Quad::new(
-            NamedOrBlankNode::from(s.clone()),
-            p,
-            o.into(),
-            self.graph.clone(),
-        );
+        let o = o.into();
+        let shared = !self.owns(s.as_str())
+            && match &o {
+                Term::NamedNode(n) => !self.owns(n.as_str()),
+                _ => true,
+            };
+        let graph = if shared {
+            self.shared_graph.clone()
+        } else {
+            self.graph.clone()
+        };
+        let q = Quad::new(NamedOrBlankNode::from(s.clone()), p, o, graph);
         if self.seen.insert(q.clone()) {
-            self.quads.push(q);
+            if shared {
+                self.shared.push(q);
+            } else {
+                self.quads.push(q);
+            }
         }
     }
 
@@ -262,7 +328,10 @@ impl<'a> Mapper<'a> {
             cfg,
             out: Out {
                 graph: GraphName::NamedNode(document_graph(m, cfg)),
+                shared_graph: GraphName::NamedNode(entities_graph(cfg)),
+                owned: vec![doc.as_str().to_string(), meeting.as_str().to_string()],
                 quads: Vec::new(),
+                shared: Vec::new(),
                 seen: HashSet::new(),
             },
             doc,
@@ -719,6 +788,7 @@ impl<'a> Mapper<'a> {
             {
                 let other = meeting_iri(body, d, self.cfg);
                 if other != self.meeting {
+                    self.out.owned.push(other.as_str().to_string());
                     self.out.a(&other, BESLUIT, "Zitting");
                     if let Some(b) = self.body.clone() {
                         self.out.add(&other, t(BESLUIT, "isGehoudenDoor"), b);

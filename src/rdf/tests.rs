@@ -127,25 +127,84 @@ fn has(quads: &[Quad], s: &str, p: &str, o: &str) -> bool {
 fn mapping_is_deterministic_and_has_no_blank_nodes() {
     let m = minutes("m1.txt", "2024-02-01", "2024-03-01");
     let cfg = RdfConfig::default();
-    let a = to_quads(&m, &cfg);
-    let b = to_quads(&m, &cfg);
-    assert_eq!(a, b);
-    assert!(!a.is_empty());
+    let split = to_quads(&m, &cfg);
+    assert_eq!(split, to_quads(&m, &cfg));
+    assert!(!split.own.is_empty() && !split.shared.is_empty());
     let graph = document_graph(&m, &cfg);
-    for q in &a {
-        assert!(matches!(q.subject, NamedOrBlankNode::NamedNode(_)), "{q}");
-        assert!(!matches!(q.object, Term::BlankNode(_)), "{q}");
-        assert_eq!(q.graph_name, GraphName::NamedNode(graph.clone()));
+    let shared = entities_graph(&cfg);
+    for (quads, g) in [(&split.own, &graph), (&split.shared, &shared)] {
+        for q in quads {
+            assert!(matches!(q.subject, NamedOrBlankNode::NamedNode(_)), "{q}");
+            assert!(!matches!(q.object, Term::BlankNode(_)), "{q}");
+            assert_eq!(q.graph_name, GraphName::NamedNode(g.clone()));
+        }
     }
+    let a: Vec<&Quad> = split.all().collect();
     let unique: HashSet<_> = a.iter().collect();
     assert_eq!(unique.len(), a.len(), "no repeated quads");
+}
+
+#[test]
+fn statements_about_shared_nodes_go_to_the_entities_graph() {
+    let cfg = RdfConfig::default();
+    let m = minutes("m1.txt", "2024-02-01", "2024-03-01");
+    let split = to_quads(&m, &cfg);
+    let base = DEFAULT_BASE;
+    let meeting = format!("{base}meeting/udvalget-for-aebleoe/2024-02-01");
+    let org = format!("{base}organisation/netvaerket-x");
+    let person = format!("{base}person/anne-aaberg-soerensen");
+    let label = format!("{SKOS}prefLabel");
+    // Labels, types and concept notations of hubs: once, in the shared graph.
+    assert!(has(&split.shared, &org, &label, "\"Netværket X\""));
+    assert!(has(
+        &split.shared,
+        &person,
+        &format!("{FOAF}name"),
+        "\"Anne Åberg Sørensen\""
+    ));
+    assert!(has(
+        &split.shared,
+        &format!("{REF}decision-noted"),
+        &format!("{SKOS}notation"),
+        "\"noted\""
+    ));
+    // What it says about a meeting it refers to is its own statement.
+    let march = meeting_iri("Udvalget for Æbleø", "2024-03-01", &cfg);
+    assert!(has(
+        &split.own,
+        march.as_str(),
+        &format!("{REF}knownFrom"),
+        &format!("<{REF}known-reference>")
+    ));
+    // What the document itself records, and its links to hubs, stay in its graph.
+    assert!(has(
+        &split.own,
+        &meeting,
+        &format!("{REF}knownFrom"),
+        &format!("<{REF}known-minutes>")
+    ));
+    assert!(has(
+        &split.own,
+        &format!("{meeting}/item/1.2/decision"),
+        &format!("{REF}decisionKind"),
+        &format!("<{REF}decision-noted>")
+    ));
+    assert!(split
+        .own
+        .iter()
+        .all(|q| !(q.subject.to_string() == format!("<{org}>") && q.predicate.as_str() == label)));
+    assert!(split
+        .own
+        .iter()
+        .any(|q| q.subject.to_string() == format!("<{org}>")
+            && q.predicate.as_str() == format!("{REF}mentionedIn")));
 }
 
 #[test]
 fn identity_is_derived_from_content() {
     let m = minutes("Referat 1. februar.txt", "2024-02-01", "2024-03-01");
     let cfg = RdfConfig::default();
-    let q = to_quads(&m, &cfg);
+    let q: Vec<Quad> = to_quads(&m, &cfg).all().cloned().collect();
     let base = DEFAULT_BASE;
     assert_eq!(
         document_graph(&m, &cfg).as_str(),
@@ -227,8 +286,8 @@ fn cases_and_meetings_are_shared_across_documents() {
     let first = minutes("m1.txt", "2024-02-01", "2024-03-01");
     let mut second = minutes("m2.txt", "2024-03-01", "2024-04-01");
     second.items[0].case_number = Some("SAG-2024-00002".into());
-    let a = to_quads(&first, &cfg);
-    let b = to_quads(&second, &cfg);
+    let a: Vec<Quad> = to_quads(&first, &cfg).all().cloned().collect();
+    let b: Vec<Quad> = to_quads(&second, &cfg).all().cloned().collect();
     let case = case_iri("SAG-2024-00002", &cfg);
     let items_of_case = |qs: &[Quad]| {
         qs.iter()
@@ -276,7 +335,7 @@ fn bad_input_does_not_make_bad_literals() {
     m.meeting.start_time = Some("kl. 10".into());
     m.amounts[0].value = f64::NAN;
     m.items[1].decision.kind = "something else".into();
-    let q = to_quads(&m, &cfg);
+    let q: Vec<Quad> = to_quads(&m, &cfg).all().cloned().collect();
     assert!(q.iter().all(
         |q| q.subject.to_string().starts_with("<https://example.org/x/")
             || q.subject.to_string().starts_with(&format!("<{REF}"))
