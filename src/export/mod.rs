@@ -197,12 +197,8 @@ pub fn union_triples(quads: &[Quad]) -> Vec<Triple> {
     keyed.into_iter().map(|(_, t)| t).collect()
 }
 
-/// Writes sorted quads in an RDF format with Oxigraph's serialiser (project prefixes for
-/// Turtle, TriG and RDF/XML).
-pub fn write_rdf(format: Format, quads: &[Quad], out: &mut dyn Write) -> Result<()> {
-    if format == Format::JsonLd {
-        bail!("the framed JSON-LD is written by export::jsonld, not write_rdf");
-    }
+/// Oxigraph's serialiser for a format, with the project prefixes where the format has them.
+fn serializer(format: Format) -> Result<RdfSerializer> {
     let mut ser = RdfSerializer::from_format(format.rdf_format());
     if matches!(format, Format::Turtle | Format::TriG | Format::RdfXml) {
         for (p, iri) in crate::rdf::prefixes() {
@@ -211,7 +207,16 @@ pub fn write_rdf(format: Format, quads: &[Quad], out: &mut dyn Write) -> Result<
                 .map_err(|e| anyhow!("bad prefix {p}: {e}"))?;
         }
     }
-    let mut w = ser.for_writer(out);
+    Ok(ser)
+}
+
+/// Writes sorted quads in an RDF format with Oxigraph's serialiser (project prefixes for
+/// Turtle, TriG and RDF/XML).
+pub fn write_rdf(format: Format, quads: &[Quad], out: &mut dyn Write) -> Result<()> {
+    if format == Format::JsonLd {
+        bail!("the framed JSON-LD is written by export::jsonld, not write_rdf");
+    }
+    let mut w = serializer(format)?.for_writer(out);
     if format.keeps_graphs() {
         for q in quads {
             w.serialize_quad(q)?;
@@ -239,8 +244,99 @@ pub fn write_format(
         writeln!(out)?;
         return Ok(());
     }
+    if format.keeps_graphs() {
+        // Graph by graph, each sorted on its own: the same bytes as sorting everything
+        // (the sort key starts with the graph), in the memory of the largest graph rather
+        // than of the whole store, so a dump of any size streams.
+        let mut names: Vec<(String, GraphName)> = graphs
+            .iter()
+            .map(|g| (g.to_string(), GraphName::NamedNode(g.clone())))
+            .collect();
+        if all {
+            names.push((String::new(), GraphName::DefaultGraph));
+        }
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut w = serializer(format)?.for_writer(out);
+        for (_, g) in &names {
+            for q in sorted_quads_of(gs, g.as_ref())? {
+                w.serialize_quad(&q)?;
+            }
+        }
+        w.finish()?;
+        return Ok(());
+    }
     let quads = sorted_quads(gs, graphs, all)?;
     write_rdf(format, &quads, out)
+}
+
+fn sorted_quads_of(gs: &GraphStore, g: GraphNameRef<'_>) -> Result<Vec<Quad>> {
+    let mut keyed: Vec<(String, Quad)> = Vec::new();
+    for q in gs.store().quads_for_pattern(None, None, None, Some(g)) {
+        let q = q.context("cannot read the store")?;
+        keyed.push((quad_key(&q), q));
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, q)| q).collect())
+}
+
+/// Counts the bytes written through it (for the summary line of a streamed export).
+struct Counting<W: Write> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Streams one format into `output` (or standard output). A file is written under a
+/// temporary name beside it and renamed when complete, so a failed export never leaves a
+/// truncated file under the asked-for name.
+fn stream_format(
+    gs: &GraphStore,
+    format: Format,
+    graphs: &[NamedNode],
+    all: bool,
+    output: Option<&Path>,
+) -> Result<String> {
+    let Some(p) = output else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        write_format(gs, format, graphs, all, &mut out)?;
+        out.flush().context("cannot write to standard output")?;
+        return Ok(String::new());
+    };
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "export".to_string());
+    let tmp = p.with_file_name(format!(".{name}.partial"));
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", p.display()))?;
+    let mut out = Counting {
+        inner: std::io::BufWriter::new(file),
+        bytes: 0,
+    };
+    let written = write_format(gs, format, graphs, all, &mut out)
+        .and_then(|()| out.flush().map_err(anyhow::Error::from))
+        .and_then(|()| std::fs::rename(&tmp, p).map_err(anyhow::Error::from));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context(format!("cannot write {}", p.display())));
+    }
+    Ok(format!(
+        "wrote {} ({} bytes) to {}",
+        format.name(),
+        out.bytes,
+        p.display()
+    ))
 }
 
 /// Run an export; returns a one-line summary for the user.
@@ -261,9 +357,13 @@ pub fn run(store: &GraphStore, args: &ExportArgs) -> Result<String> {
     if let Some(f) = &args.format {
         let format = Format::parse(f)?;
         let graphs = export_graphs(store, args.graph.as_deref())?;
-        let mut buf = Vec::new();
-        write_format(store, format, &graphs, args.graph.is_none(), &mut buf)?;
-        return emit(&buf, args.output.as_deref(), format.name());
+        return stream_format(
+            store,
+            format,
+            &graphs,
+            args.graph.is_none(),
+            args.output.as_deref(),
+        );
     }
     if let Some(dir) = &args.tables {
         let n = tables::write_tables(store, dir)?;
