@@ -6,33 +6,15 @@
 mod common;
 
 use common::virtuoso::Virtuoso;
+use common::{ingest_corpus, root};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphNameRef, NamedNode, Quad, QuadRef};
 use oxigraph::store::Store;
 use referat::export::{self, ExportArgs, Format};
-use referat::ingest;
-use referat::parse::ParseOptions;
 use referat::rdf::RdfConfig;
 use referat::store::GraphStore;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ingest_corpus(store_dir: &Path) -> GraphStore {
-    let gs = GraphStore::open(store_dir, RdfConfig::default()).expect("open store");
-    gs.ensure_gazetteer().expect("gazetteer");
-    let mut errors = Vec::new();
-    let files = ingest::collect_files(&[root().join("corpus")], &mut errors);
-    assert!(errors.is_empty(), "{errors:?}");
-    for f in files {
-        let r = ingest::ingest_file(&gs, &f, &ParseOptions::default());
-        assert!(r.outcome.is_ok(), "{}: {:?}", f.display(), r.outcome);
-    }
-    gs
-}
+use std::path::PathBuf;
 
 fn export_bytes(gs: &GraphStore, format: Format) -> Vec<u8> {
     let graphs = export::export_graphs(gs, None).expect("graphs");

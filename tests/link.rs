@@ -2,34 +2,16 @@
 //! against the shipped snapshot (with a precision check), and online against a real HTTP
 //! server on 127.0.0.1 serving fixtures in each API's documented shape, errors included.
 
-use referat::ingest;
+mod common;
+
+use common::{ingest_corpus, root};
 use referat::link::{self, online::OnlineConfig, LinkArgs};
-use referat::parse::ParseOptions;
 use referat::query::{self, ResultFormat};
-use referat::rdf::RdfConfig;
 use referat::store::GraphStore;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ingest_corpus(store_dir: &Path) -> GraphStore {
-    let gs = GraphStore::open(store_dir, RdfConfig::default()).expect("open store");
-    gs.ensure_gazetteer().expect("gazetteer");
-    let mut errors = Vec::new();
-    let files = ingest::collect_files(&[root().join("corpus")], &mut errors);
-    assert!(errors.is_empty(), "{errors:?}");
-    for f in files {
-        let r = ingest::ingest_file(&gs, &f, &ParseOptions::default());
-        assert!(r.outcome.is_ok(), "{}: {:?}", f.display(), r.outcome);
-    }
-    gs
-}
 
 /// links.rq as rows of column → value.
 fn links(gs: &GraphStore) -> Vec<BTreeMap<String, String>> {
