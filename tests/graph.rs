@@ -352,6 +352,26 @@ fn hub_statements_are_stored_once_and_orphans_are_collected() {
             "{g} repeats a hub label"
         );
     }
+    // Each meeting (its own minutes' or one referred to by the other minutes) has its
+    // date stated once in the whole store, so joins on meeting dates do not multiply.
+    let dct_date = oxigraph::model::NamedNode::new("http://purl.org/dc/terms/date").expect("iri");
+    let zitting = oxigraph::model::NamedNode::new("http://data.vlaanderen.be/ns/besluit#Zitting")
+        .expect("iri");
+    let meetings: std::collections::BTreeSet<String> = gs
+        .store()
+        .quads_for_pattern(None, None, Some(zitting.as_ref().into()), None)
+        .map(|q| q.expect("read quad").subject.to_string())
+        .collect();
+    assert!(meetings.len() >= 4, "{meetings:?}");
+    for m in &meetings {
+        let s =
+            oxigraph::model::NamedNode::new(m.trim_matches(|c| c == '<' || c == '>')).expect("iri");
+        let dates = gs
+            .store()
+            .quads_for_pattern(Some(s.as_ref().into()), Some(dct_date.as_ref()), None, None)
+            .count();
+        assert_eq!(dates, 1, "{m} has {dates} date statements");
+    }
 
     // Replace the June document with the September text under the June name: what only
     // June named goes, and the shared graph equals that of a store that never saw June.

@@ -166,9 +166,9 @@ fn t(ns: &str, local: &str) -> NamedNode {
 struct Out {
     graph: GraphName,
     shared_graph: GraphName,
-    /// IRIs of the nodes this document owns: its document node, its meeting, and the
-    /// meetings it refers to (what it says about those is its own statement, made by few
-    /// documents); every node minted under one of them is owned too.
+    /// IRIs of the nodes this document owns: its document node and its meeting; every
+    /// node minted under one of them is owned too. Meetings it only refers to are not
+    /// owned: several minutes refer to the same meeting.
     owned: Vec<String>,
     quads: Vec<Quad>,
     shared: Vec<Quad>,
@@ -196,6 +196,10 @@ impl Out {
                 Term::NamedNode(n) => !self.owns(n.as_str()),
                 _ => true,
             };
+        self.push(s, p, o, shared);
+    }
+
+    fn push(&mut self, s: &NamedNode, p: NamedNode, o: Term, shared: bool) {
         let graph = if shared {
             self.shared_graph.clone()
         } else {
@@ -208,6 +212,20 @@ impl Out {
             } else {
                 self.quads.push(q);
             }
+        }
+    }
+
+    /// What identifies a meeting (its type, body and date) goes to the shared graph even
+    /// for the document's own meeting: the next minutes refer to it too, and one copy in
+    /// the store keeps every join on `?meeting dct:date` from multiplying rows.
+    fn meeting_identity(&mut self, z: &NamedNode, body: Option<&NamedNode>, date: Option<&str>) {
+        self.push(z, t(RDF, "type"), t(BESLUIT, "Zitting").into(), true);
+        if let Some(b) = body {
+            self.push(z, t(BESLUIT, "isGehoudenDoor"), b.clone().into(), true);
+        }
+        if let Some(d) = date.map(str::trim).filter(|d| iri::is_iso_date(d)) {
+            let lit = Literal::new_typed_literal(d, t(XSD, "date"));
+            self.push(z, t(DCT, "date"), lit.into(), true);
         }
     }
 
@@ -488,9 +506,13 @@ impl<'a> Mapper<'a> {
     fn meeting(&mut self) {
         let mt = &self.m.meeting;
         let z = self.meeting.clone();
-        self.out.a(&z, BESLUIT, "Zitting");
+        let date = mt
+            .date
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| iri::is_iso_date(d));
+        self.out.meeting_identity(&z, self.body.as_ref(), date);
         if let Some(body) = self.body.clone() {
-            self.out.add(&z, t(BESLUIT, "isGehoudenDoor"), body.clone());
             self.out.a(&body, BESLUIT, "Bestuursorgaan");
             self.out.a(&body, ORG, "Organization");
             if let Some(name) = mt.body.as_deref() {
@@ -502,12 +524,6 @@ impl<'a> Mapper<'a> {
                 self.out.text(&body, t(SKOS, "prefLabel"), &canonical);
             }
         }
-        let date = mt
-            .date
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| iri::is_iso_date(d));
-        self.out.date(&z, t(DCT, "date"), date);
         if let (Some(d), Some(time)) = (date, mt.start_time.as_deref().map(str::trim)) {
             if iri::is_clock_time(time) {
                 let secs = if time.len() == 5 { ":00" } else { "" };
@@ -788,12 +804,10 @@ impl<'a> Mapper<'a> {
             {
                 let other = meeting_iri(body, d, self.cfg);
                 if other != self.meeting {
-                    self.out.owned.push(other.as_str().to_string());
-                    self.out.a(&other, BESLUIT, "Zitting");
-                    if let Some(b) = self.body.clone() {
-                        self.out.add(&other, t(BESLUIT, "isGehoudenDoor"), b);
-                    }
-                    self.out.date(&other, t(DCT, "date"), Some(d));
+                    // Not owned: several minutes refer to the same meeting, so what they
+                    // say about it goes once into the shared graph.
+                    self.out
+                        .meeting_identity(&other, self.body.as_ref(), Some(d));
                     if let Some(c) = self.concept(&KNOWN_FROM, "reference") {
                         self.out.add(&other, t(REF, "knownFrom"), c);
                     }
