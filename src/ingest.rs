@@ -4,10 +4,12 @@
 //! completely before its transaction starts. Folders are walked without following a
 //! symlink into a directory already visited, so a symlink loop cannot hang the walk.
 
-use crate::parse::{self, ParseOptions};
+use crate::model::Minutes;
+use crate::parse::{self, ParseError, ParseOptions};
 use crate::store::{Batch, GraphStore, IngestOutcome, Staged};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 /// File extensions taken from folders (a file named explicitly is always tried).
 pub const EXTENSIONS: &[&str] = &["txt", "text"];
@@ -139,8 +141,19 @@ impl<'a> Ingester<'a> {
     /// Parses one file and stages or writes it. Returns the results that are final now:
     /// this file's when it failed or was written alone, and those of a committed batch.
     pub fn add(&mut self, path: &Path) -> Vec<FileResult> {
+        let parsed = parse::parse_file(path, self.opts);
+        self.add_parsed(path, parsed)
+    }
+
+    /// [`Ingester::add`] for a file parsed elsewhere (by [`parse_ahead`]'s workers), so
+    /// parsing the next files overlaps with writing this one.
+    pub fn add_parsed(
+        &mut self,
+        path: &Path,
+        parsed: Result<Minutes, ParseError>,
+    ) -> Vec<FileResult> {
         let mut done = Vec::new();
-        let mut m = match parse::parse_file(path, self.opts) {
+        let mut m = match parsed {
             Ok(m) => m,
             Err(e) => {
                 done.push(FileResult {
@@ -189,6 +202,88 @@ impl<'a> Ingester<'a> {
     }
 }
 
+/// How many files the parse workers may run ahead of the writer: enough to keep them
+/// busy while a batch is committed, few enough that parsed minutes waiting in memory stay
+/// bounded (a KL document's model is well under a megabyte).
+pub const PARSE_AHEAD: usize = 64;
+
+/// Parses `files` on `workers` threads and hands each result to `consume` in input order,
+/// on the calling thread. Parsing needs no store, so it runs while the caller writes the
+/// previous files: an ingest then costs about the larger of parsing and writing, not their
+/// sum. Workers stay at most [`PARSE_AHEAD`] files ahead of `consume`; with `workers == 0`
+/// every file is parsed on the calling thread.
+pub fn parse_ahead(
+    files: &[PathBuf],
+    opts: &ParseOptions,
+    workers: usize,
+    mut consume: impl FnMut(&Path, Result<Minutes, ParseError>),
+) {
+    if workers == 0 || files.len() < 2 {
+        for f in files {
+            consume(f, parse::parse_file(f, opts));
+        }
+        return;
+    }
+    struct Shared {
+        next: usize,
+        consumed: usize,
+        stop: bool,
+        ready: BTreeMap<usize, Result<Minutes, ParseError>>,
+    }
+    let state = Mutex::new(Shared {
+        next: 0,
+        consumed: 0,
+        stop: false,
+        ready: BTreeMap::new(),
+    });
+    let changed = Condvar::new();
+    let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
+    // Whatever way the consumer leaves (a panic included), the workers must not wait for it.
+    struct StopOnDrop<'a>(&'a Mutex<Shared>, &'a Condvar);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+            self.1.notify_all();
+        }
+    }
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&state, &changed);
+        for _ in 0..workers.min(files.len()) {
+            scope.spawn(|| loop {
+                let i = {
+                    let mut st = lock();
+                    while !st.stop && st.next < files.len() && st.next >= st.consumed + PARSE_AHEAD
+                    {
+                        st = changed.wait(st).unwrap_or_else(PoisonError::into_inner);
+                    }
+                    if st.stop || st.next >= files.len() {
+                        return;
+                    }
+                    st.next += 1;
+                    st.next - 1
+                };
+                let parsed = parse::parse_file(&files[i], opts);
+                lock().ready.insert(i, parsed);
+                changed.notify_all();
+            });
+        }
+        for (i, f) in files.iter().enumerate() {
+            let parsed = {
+                let mut st = lock();
+                loop {
+                    if let Some(p) = st.ready.remove(&i) {
+                        st.consumed = i + 1;
+                        break p;
+                    }
+                    st = changed.wait(st).unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            changed.notify_all();
+            consume(f, parsed);
+        }
+    });
+}
+
 impl Summary {
     /// Count one file's result.
     pub fn add(&mut self, r: &FileResult) {
@@ -204,5 +299,56 @@ impl Summary {
             Ok((IngestOutcome::Unchanged, _)) => self.unchanged += 1,
             Err(_) => self.failed += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Workers finish out of order; the consumer must still see input order and the same
+    /// results as parsing one file after the other, failures included.
+    #[test]
+    fn parse_ahead_keeps_input_order_and_results() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("corpus"))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "txt"));
+        files.sort();
+        assert_eq!(files.len(), 2, "{files:?}");
+        // Repeat them, with a missing file between, so three workers interleave.
+        let missing = root.join("corpus/no-such-minutes.txt");
+        let files: Vec<PathBuf> = (0..3)
+            .flat_map(|_| [files[1].clone(), missing.clone(), files[0].clone()])
+            .collect();
+        let opts = ParseOptions::default();
+        let describe = |r: &Result<Minutes, ParseError>| match r {
+            Ok(m) => format!("{:?} {} items", m.meeting.date, m.items.len()),
+            Err(e) => format!("error: {e}"),
+        };
+        let mut sequential = Vec::new();
+        parse_ahead(&files, &opts, 0, |p, r| {
+            sequential.push((p.to_path_buf(), describe(&r)))
+        });
+        let mut parallel = Vec::new();
+        parse_ahead(&files, &opts, 3, |p, r| {
+            parallel.push((p.to_path_buf(), describe(&r)))
+        });
+        assert_eq!(parallel, sequential);
+        let paths: Vec<PathBuf> = parallel.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(paths, files);
+        assert_eq!(
+            parallel
+                .iter()
+                .filter(|(_, d)| d.starts_with("error"))
+                .count(),
+            3
+        );
+        assert!(
+            parallel[0].1.starts_with("Some(\"2025-"),
+            "{}",
+            parallel[0].1
+        );
     }
 }

@@ -293,11 +293,15 @@ fn run(cli: Cli) -> Result<()> {
                     summary.add(&r);
                 }
             };
-            for f in &files {
+            // One core writes; the others parse the next files meanwhile.
+            let workers = std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1))
+                .max(1);
+            ingest::parse_ahead(&files, &opts, workers, |f, parsed| {
                 bar.set_message(f.display().to_string());
-                report(ingester.add(f));
+                report(ingester.add_parsed(f, parsed));
                 bar.inc(1);
-            }
+            });
             report(ingester.commit());
             bar.finish_and_clear();
             if summary.replaced > 0 {
