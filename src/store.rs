@@ -240,7 +240,7 @@ impl GraphStore {
     /// Load (or refresh) the gazetteer graph when the shipped gazetteer changed, so alias
     /// look-ups work for organisations a document names by one name only.
     pub fn ensure_gazetteer(&self) -> Result<bool, StoreError> {
-        let data = include_str!("../data/organisations.tsv");
+        let data = rdf::GAZETTEER_TSV;
         let entries = rdf::parse_gazetteer(data).map_err(StoreError::Iri)?;
         let graph = rdf::gazetteer_graph(&self.config);
         let manifest = self.manifest_graph()?;

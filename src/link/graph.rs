@@ -108,19 +108,36 @@ pub fn entities(store: &GraphStore, g: &Graphs) -> anyhow::Result<Vec<Entity>> {
     let own: HashSet<&NamedNode> = [&g.links, &g.registries, &g.gazetteer, &g.manifest].into();
     let ty = t(RDF, "type");
     let class = t(ORG, "Organization");
-    let mut named: BTreeSet<NamedNode> = BTreeSet::new();
+    let mut typed: BTreeSet<NamedNode> = BTreeSet::new();
     for q in
         store
             .store()
             .quads_for_pattern(None, Some(ty.as_ref()), Some(class.as_ref().into()), None)
     {
-        let q = q?;
-        if let (NamedOrBlankNode::NamedNode(s), GraphName::NamedNode(gn)) =
-            (q.subject, q.graph_name)
-        {
-            if !own.contains(&gn) {
-                named.insert(s);
+        if let NamedOrBlankNode::NamedNode(s) = q?.subject {
+            typed.insert(s);
+        }
+    }
+    // Named by a document: some statement outside the gazetteer and link graphs is about
+    // it or points to it. (A gazetteer organisation's type and label are stated once, by
+    // the gazetteer graph, so its type alone does not tell.)
+    let in_documents = |quads: oxigraph::store::QuadIter<'_>| -> anyhow::Result<bool> {
+        for q in quads {
+            if let GraphName::NamedNode(gn) = q?.graph_name {
+                if !own.contains(&gn) {
+                    return Ok(true);
+                }
             }
+        }
+        Ok(false)
+    };
+    let mut named: BTreeSet<NamedNode> = BTreeSet::new();
+    for s in typed {
+        let st = store.store();
+        if in_documents(st.quads_for_pattern(Some(s.as_ref().into()), None, None, None))?
+            || in_documents(st.quads_for_pattern(None, None, Some(s.as_ref().into()), None))?
+        {
+            named.insert(s);
         }
     }
     let kind_prefix = format!("{REF}orgkind-");

@@ -7,8 +7,39 @@
 use super::iri::{encode_segment, slug};
 use super::vocab::{ADMS, DCT, ORG, ORGANISATION_KINDS, RDF, SKOS};
 use super::{organisation_iri, t, RdfConfig};
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// The gazetteer shipped with referat, loaded into every store's gazetteer graph.
+pub const SHIPPED_TSV: &str = include_str!("../../data/organisations.tsv");
+
+/// The triples of the shipped gazetteer graph under `cfg`'s base (computed once per base).
+/// Documents do not restate them in the shared entities graph: a second copy of an
+/// organisation's label or type would double every row joined through it.
+pub fn shipped_triples(cfg: &RdfConfig) -> Arc<HashSet<Triple>> {
+    static CACHE: Mutex<Option<(String, Arc<HashSet<Triple>>)>> = Mutex::new(None);
+    let base = cfg.normalised_base();
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((b, triples)) = cache.as_ref() {
+        if *b == base {
+            return Arc::clone(triples);
+        }
+    }
+    // The shipped file is checked by a unit test; were it broken, nothing is skipped.
+    let triples: Arc<HashSet<Triple>> = Arc::new(
+        parse_gazetteer(SHIPPED_TSV)
+            .map(|entries| {
+                gazetteer_quads(&entries, cfg)
+                    .into_iter()
+                    .map(Triple::from)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    );
+    *cache = Some((base, Arc::clone(&triples)));
+    triples
+}
 
 /// The columns the gazetteer file must start with, in order.
 pub const HEADER: [&str; 7] = [
@@ -174,8 +205,7 @@ mod tests {
 
     #[test]
     fn the_shipped_gazetteer_parses_and_maps() {
-        let tsv = include_str!("../../data/organisations.tsv");
-        let entries = parse_gazetteer(tsv).expect("gazetteer parses");
+        let entries = parse_gazetteer(SHIPPED_TSV).expect("gazetteer parses");
         let municipalities = entries.iter().filter(|e| e.kind == "municipality").count();
         let regions = entries.iter().filter(|e| e.kind == "region").count();
         assert_eq!((municipalities, regions), (98, 5));

@@ -25,10 +25,13 @@ mod iri;
 mod vocab;
 
 use crate::model::{Minutes, Span};
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
-pub use gazetteer::{gazetteer_graph, gazetteer_quads, parse_gazetteer, GazetteerEntry};
+pub use gazetteer::{
+    gazetteer_graph, gazetteer_quads, parse_gazetteer, GazetteerEntry, SHIPPED_TSV as GAZETTEER_TSV,
+};
 pub use iri::{document_stem, slug};
 use vocab::*;
 
@@ -173,6 +176,8 @@ struct Out {
     quads: Vec<Quad>,
     shared: Vec<Quad>,
     seen: HashSet<Quad>,
+    /// What the gazetteer graph already states; not repeated in the shared graph.
+    gazetteer: Arc<HashSet<Triple>>,
 }
 
 impl Out {
@@ -200,6 +205,22 @@ impl Out {
     }
 
     fn push(&mut self, s: &NamedNode, p: NamedNode, o: Term, shared: bool) {
+        if shared && !self.gazetteer.is_empty() {
+            let triple = Triple::new(s.clone(), p, o);
+            if self.gazetteer.contains(&triple) {
+                return;
+            }
+            let Triple {
+                predicate: p,
+                object: o,
+                ..
+            } = triple;
+            return self.push_unchecked(s, p, o, shared);
+        }
+        self.push_unchecked(s, p, o, shared)
+    }
+
+    fn push_unchecked(&mut self, s: &NamedNode, p: NamedNode, o: Term, shared: bool) {
         let graph = if shared {
             self.shared_graph.clone()
         } else {
@@ -351,6 +372,7 @@ impl<'a> Mapper<'a> {
                 quads: Vec::new(),
                 shared: Vec::new(),
                 seen: HashSet::new(),
+                gazetteer: gazetteer::shipped_triples(cfg),
             },
             doc,
             activity,
