@@ -5,7 +5,7 @@
 //! links work for organisations a document names by only one of their names.
 
 use super::iri::{encode_segment, slug};
-use super::vocab::{ADMS, DCT, ORG, ORGANISATION_KINDS, RDF, SKOS};
+use super::vocab::{ADMS, DCT, ORG, ORGANISATION_KINDS, RDF, REF, SKOS};
 use super::{organisation_iri, t, RdfConfig};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use std::collections::{BTreeMap, HashSet};
@@ -158,8 +158,10 @@ pub fn gazetteer_quads(entries: &[GazetteerEntry], cfg: &RdfConfig) -> Vec<Quad>
         let o = organisation_iri(&e.name, cfg);
         add(&o, t(RDF, "type"), t(ORG, "Organization").into());
         add(&o, t(SKOS, "prefLabel"), lit(&e.name));
+        add(&o, t(REF, "nameKey"), lit(&super::name_key(&e.name)));
         for a in &e.aliases {
             add(&o, t(SKOS, "altLabel"), lit(a));
+            add(&o, t(REF, "nameKey"), lit(&super::name_key(a)));
         }
         if let Some((tok, da, en)) = ORGANISATION_KINDS.concept(&e.kind) {
             let c = NamedNode::new_unchecked(ORGANISATION_KINDS.concept_iri(&tok));

@@ -160,6 +160,14 @@ pub fn meeting_iri(body: &str, date: &str, cfg: &RdfConfig) -> NamedNode {
     ))
 }
 
+/// An organisation's name as `ref:nameKey` holds it: trimmed and lower-cased like SPARQL's
+/// `LCASE`, so a query finds an organisation by any of its names, in any case, with one
+/// index look-up (`BIND (LCASE(STR(?org)) AS ?key) ?o ref:nameKey ?key`) instead of a
+/// filter over every label in the store.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 fn t(ns: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{ns}{local}"))
 }
@@ -258,6 +266,14 @@ impl Out {
         let v = v.trim();
         if !v.is_empty() {
             self.add(s, p, Literal::new_simple_literal(v));
+        }
+    }
+
+    /// An organisation's name (`skos:prefLabel` or `skos:altLabel`) and its [`name_key`].
+    fn org_name(&mut self, o: &NamedNode, p: NamedNode, v: &str) {
+        if !v.trim().is_empty() {
+            self.text(o, p, v);
+            self.text(o, t(REF, "nameKey"), &name_key(v));
         }
     }
 
@@ -481,7 +497,7 @@ impl<'a> Mapper<'a> {
             .unwrap_or_else(|| name.trim().to_string());
         let o = organisation_iri(&canonical, self.cfg);
         self.out.a(&o, ORG, "Organization");
-        self.out.text(&o, t(SKOS, "prefLabel"), &canonical);
+        self.out.org_name(&o, t(SKOS, "prefLabel"), &canonical);
         o
     }
 
@@ -543,7 +559,7 @@ impl<'a> Mapper<'a> {
                     .get(&name.trim().to_lowercase())
                     .cloned()
                     .unwrap_or_else(|| name.trim().to_string());
-                self.out.text(&body, t(SKOS, "prefLabel"), &canonical);
+                self.out.org_name(&body, t(SKOS, "prefLabel"), &canonical);
             }
         }
         if let (Some(d), Some(time)) = (date, mt.start_time.as_deref().map(str::trim)) {
@@ -685,7 +701,7 @@ impl<'a> Mapper<'a> {
             let node = self.organisation(&o.name);
             for a in &o.aliases {
                 if a.trim() != o.name.trim() {
-                    self.out.text(&node, t(SKOS, "altLabel"), a);
+                    self.out.org_name(&node, t(SKOS, "altLabel"), a);
                 }
             }
             if let Some(c) = self.concept(&ORGANISATION_KINDS, &o.kind) {
