@@ -229,6 +229,11 @@ const DETAIL: &[&str] = &[
     "Puljen udmøntes efter en fordelingsnøgle, der afspejler kommunernes befolkningstal.",
     "Den nuværende kapacitet vurderes at være tilstrækkelig frem mod {Y}, dog med lokale forskelle.",
     "{O} har i en skrivelse anmodet om, at kommunerne melder tilbage inden for fire uger.",
+    // A request, a decision reported from another body, and an organisational relation,
+    // in phrasings the parser is meant to recognise (so the curated queries have rows).
+    "{B} anmoder {O} om at udarbejde en samlet oversigt over kapaciteten frem mod {Y}.",
+    "{O} har den {D} besluttet at afsætte {M} til en ny fælles indsats.",
+    "{O} fungerer som styregruppe for {O} i den kommende periode.",
 ];
 
 const BULLETS: &[&str] = &[

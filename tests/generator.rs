@@ -118,4 +118,31 @@ fn generated_minutes_parse_and_ingest() {
             "no graph for {stem}"
         );
     }
+    // Every curated query has rows to work on, so the benchmark times real work: requests,
+    // reported decisions and relations included.
+    for q in [
+        "decisions",
+        "amounts",
+        "people",
+        "meetings",
+        "requests",
+        "reported-decisions",
+        "organisation-relations",
+    ] {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("queries/{q}.rq")),
+        )
+        .expect("query file");
+        let mut out = Vec::new();
+        let rows = referat::query::run(
+            store.store(),
+            &text,
+            &[],
+            referat::query::ResultFormat::Csv,
+            std::time::Duration::from_secs(120),
+            &mut out,
+        )
+        .expect("query runs");
+        assert!(rows >= 10, "{q}: {rows} rows from 50 generated documents");
+    }
 }
