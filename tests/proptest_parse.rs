@@ -192,6 +192,8 @@ fn regressions() {
         b"3.2\nSAG-2025-1 x\n3.1\nSAG-2025-2 y\n",
         b"1.1. A\n1.1. A\n1.1. A\n",
         "\u{feff}1.1. Å\r\nSAG-1 x\r\nBeslutning\r\n5 kr.".as_bytes(),
+        // A reported decision whose sentence ends inside "har … besluttet" (generated minutes).
+        "SAG-2011-21422 knp\nDanmarks Erhvervsfremmebestyrelse har den 1. december 2011 besluttet\n\nBørne- og Skoleudvalget, Billund Kommune | 13-08-2012".as_bytes(),
     ];
     for c in cases {
         check(c, true, "x.txt");

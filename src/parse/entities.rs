@@ -817,7 +817,10 @@ fn find_reported(
             continue;
         }
         let what_end = sent_e.min(text.len());
-        let what = text[m.end()..what_end]
+        // A sentence may end inside the match (a date's "1." at a line end): nothing follows.
+        let what = text
+            .get(m.end()..what_end)
+            .unwrap_or_default()
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
