@@ -5,7 +5,7 @@
 //! symlink into a directory already visited, so a symlink loop cannot hang the walk.
 
 use crate::model::Minutes;
-use crate::parse::{self, ParseError, ParseOptions};
+use crate::parse::{self, ParseOptions};
 use crate::store::{Batch, GraphStore, IngestOutcome, Staged};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -91,7 +91,7 @@ fn walk(
 
 /// Parse and store one file.
 pub fn ingest_file(store: &GraphStore, path: &Path, opts: &ParseOptions) -> FileResult {
-    match parse::parse_file(path, opts) {
+    match parse_guarded(path, opts) {
         Ok(mut m) => {
             crate::crossref::infer_meeting_date(store, &mut m);
             let warnings = m.warnings.clone();
@@ -104,7 +104,7 @@ pub fn ingest_file(store: &GraphStore, path: &Path, opts: &ParseOptions) -> File
         }
         Err(e) => FileResult {
             path: path.to_path_buf(),
-            outcome: Err(e.to_string()),
+            outcome: Err(e),
             warnings: Vec::new(),
         },
     }
@@ -141,24 +141,20 @@ impl<'a> Ingester<'a> {
     /// Parses one file and stages or writes it. Returns the results that are final now:
     /// this file's when it failed or was written alone, and those of a committed batch.
     pub fn add(&mut self, path: &Path) -> Vec<FileResult> {
-        let parsed = parse::parse_file(path, self.opts);
+        let parsed = parse_guarded(path, self.opts);
         self.add_parsed(path, parsed)
     }
 
     /// [`Ingester::add`] for a file parsed elsewhere (by [`parse_ahead`]'s workers), so
     /// parsing the next files overlaps with writing this one.
-    pub fn add_parsed(
-        &mut self,
-        path: &Path,
-        parsed: Result<Minutes, ParseError>,
-    ) -> Vec<FileResult> {
+    pub fn add_parsed(&mut self, path: &Path, parsed: Result<Minutes, String>) -> Vec<FileResult> {
         let mut done = Vec::new();
         let mut m = match parsed {
             Ok(m) => m,
             Err(e) => {
                 done.push(FileResult {
                     path: path.to_path_buf(),
-                    outcome: Err(e.to_string()),
+                    outcome: Err(e),
                     warnings: Vec::new(),
                 });
                 return done;
@@ -202,6 +198,33 @@ impl<'a> Ingester<'a> {
     }
 }
 
+/// Parses one file; a panic in the parser (a bug) becomes this file's error instead of
+/// ending the whole ingest, and a worker thread always hands back a result.
+pub fn parse_guarded(path: &Path, opts: &ParseOptions) -> Result<Minutes, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        parse::parse_file(path, opts)
+    })) {
+        Ok(parsed) => parsed.map_err(|e| e.to_string()),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let what: String = what
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect();
+            Err(format!(
+                "internal error in the parser (a bug in referat; please report it with this file): {what}"
+            ))
+        }
+    }
+}
+
 /// How many files the parse workers may run ahead of the writer: enough to keep them
 /// busy while a batch is committed, few enough that parsed minutes waiting in memory stay
 /// bounded (a KL document's model is well under a megabyte).
@@ -216,11 +239,11 @@ pub fn parse_ahead(
     files: &[PathBuf],
     opts: &ParseOptions,
     workers: usize,
-    mut consume: impl FnMut(&Path, Result<Minutes, ParseError>),
+    mut consume: impl FnMut(&Path, Result<Minutes, String>),
 ) {
     if workers == 0 || files.len() < 2 {
         for f in files {
-            consume(f, parse::parse_file(f, opts));
+            consume(f, parse_guarded(f, opts));
         }
         return;
     }
@@ -228,7 +251,7 @@ pub fn parse_ahead(
         next: usize,
         consumed: usize,
         stop: bool,
-        ready: BTreeMap<usize, Result<Minutes, ParseError>>,
+        ready: BTreeMap<usize, Result<Minutes, String>>,
     }
     let state = Mutex::new(Shared {
         next: 0,
@@ -262,7 +285,7 @@ pub fn parse_ahead(
                     st.next += 1;
                     st.next - 1
                 };
-                let parsed = parse::parse_file(&files[i], opts);
+                let parsed = parse_guarded(&files[i], opts);
                 lock().ready.insert(i, parsed);
                 changed.notify_all();
             });
@@ -323,7 +346,7 @@ mod tests {
             .flat_map(|_| [files[1].clone(), missing.clone(), files[0].clone()])
             .collect();
         let opts = ParseOptions::default();
-        let describe = |r: &Result<Minutes, ParseError>| match r {
+        let describe = |r: &Result<Minutes, String>| match r {
             Ok(m) => format!("{:?} {} items", m.meeting.date, m.items.len()),
             Err(e) => format!("error: {e}"),
         };
