@@ -341,7 +341,12 @@ fn hub_statements_are_stored_once_and_orphans_are_collected() {
             .expect("iri");
     let kl_labels = gs
         .store()
-        .quads_for_pattern(Some(kl.as_ref().into()), Some(skos_pref.as_ref()), None, None)
+        .quads_for_pattern(
+            Some(kl.as_ref().into()),
+            Some(skos_pref.as_ref()),
+            None,
+            None,
+        )
         .count();
     assert_eq!(kl_labels, 1);
     // An organisation the gazetteer does not know keeps its label in the shared graph.

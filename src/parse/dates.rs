@@ -4,6 +4,7 @@
 //! Minutes write dates many ways and often leave out the year when it is the meeting's own;
 //! callers pass that year as the default so `den 21. maj` still becomes a full date.
 
+use super::gated::Gated;
 use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::HashMap;
@@ -19,21 +20,27 @@ static MONTHS: Lazy<HashMap<String, u32>> = Lazy::new(|| {
         .collect()
 });
 
-static WORD_DATE: Lazy<Regex> = Lazy::new(|| {
+/// `18. juni 2025`: only digits, letters, white space and periods.
+static WORD_DATE: Lazy<Gated> = Lazy::new(|| {
     let names: Vec<String> = {
         let mut v: Vec<String> = MONTHS.keys().cloned().collect();
         v.sort_by_key(|s| std::cmp::Reverse(s.len()));
         v
     };
-    Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})\.?\s+({})\.?(?:\s+(\d{{4}}))?\b",
-        names.join("|")
-    ))
-    .unwrap_or_else(|_| never())
+    Gated::new(
+        &format!(
+            r"(?i)\b(\d{{1,2}})\.?\s+({})\.?(?:\s+(\d{{4}}))?\b",
+            names.join("|")
+        ),
+        |c| c.is_alphanumeric() || c.is_whitespace() || c == '.',
+    )
 });
 
-static NUMERIC_DATE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b").unwrap_or_else(|_| never())
+/// `18-06-2025`: only digits and separators.
+static NUMERIC_DATE: Lazy<Gated> = Lazy::new(|| {
+    Gated::new(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b", |c| {
+        c.is_numeric() || matches!(c, '-' | '.' | '/')
+    })
 });
 
 static TIME: Lazy<Regex> =

@@ -7,6 +7,7 @@
 //! Danish sentence shapes, not about any particular document.
 
 use super::dates;
+use super::gated::Gated;
 use crate::model::{Organisation, Person, Relation, ReportedDecision, Request, Role, Span};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use once_cell::sync::Lazy;
@@ -201,11 +202,17 @@ static ROLES: Lazy<Vec<String>> = Lazy::new(|| {
     v.sort_by_key(|s| std::cmp::Reverse(s.len()));
     v
 });
+/// The longest role, in chars.
+static ROLE_CHARS: Lazy<usize> =
+    Lazy::new(|| ROLES.iter().map(|r| r.chars().count()).max().unwrap_or(0));
 static PERSON_VERBS: Lazy<HashSet<String>> = Lazy::new(|| {
     words(include_str!("../../data/parse/person-verbs.txt"))
         .into_iter()
         .collect()
 });
+/// All relation phrases at once, to skip the phrases a text does not hold.
+static RELATION_FINDER: Lazy<Option<AhoCorasick>> =
+    Lazy::new(|| AhoCorasick::new(RELATIONS.iter().map(|(_, p)| p.as_str())).ok());
 static NAME_STOP: Lazy<HashSet<String>> = Lazy::new(|| {
     words(include_str!("../../data/parse/name-stopwords.txt"))
         .into_iter()
@@ -223,25 +230,49 @@ static RELATIONS: Lazy<Vec<(String, String)>> = Lazy::new(|| {
     v
 });
 
-static NAME: Lazy<Regex> = Lazy::new(|| {
-    re(r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?: \p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){1,3}\b")
+/// Chars of a run of capitalised words (names, organisation names).
+fn in_name_run(c: char) -> bool {
+    c.is_alphabetic() || c == '-' || c == ' '
+}
+
+/// Two to four capitalised words.
+static NAME: Lazy<Gated> = Lazy::new(|| {
+    Gated::new(
+        r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?: \p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){1,3}\b",
+        in_name_run,
+    )
 });
-static DISCOVER: Lazy<Vec<Regex>> = Lazy::new(|| {
-    [
+/// Organisation name shapes beyond the gazetteer, each with the literals its matches hold.
+static DISCOVER: Lazy<Vec<Gated>> = Lazy::new(|| {
+    let shapes: [(&str, &[&str]); 6] = [
         // Ministries and agencies, also with a suspended first part.
-        r"\b(?:\p{Lu}\p{Ll}+-(?:, \p{Lu}\p{Ll}+-)* og )?\p{Lu}\p{Ll}*(?:ministeriet|styrelsen|Styrelsen|styrelse)\b",
-        r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? Kommune\b",
-        r"\bRegion \p{Lu}\p{Ll}+\b",
-        r"\b(?:\p{Lu}\p{Ll}+ )+Universitet\b",
-        r"\b(?:\p{Lu}\p{Ll}+ )+University College\b",
-        r"\bErhvervshus \p{Lu}\p{Ll}+\b",
-    ]
-    .iter()
-    .map(|p| re(p))
-    .collect()
+        (
+            r"\b(?:\p{Lu}\p{Ll}+-(?:, \p{Lu}\p{Ll}+-)* og )?\p{Lu}\p{Ll}*(?:ministeriet|styrelsen|Styrelsen|styrelse)\b",
+            &["ministeriet", "styrelse", "Styrelse"],
+        ),
+        (
+            r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? Kommune\b",
+            &[" Kommune"],
+        ),
+        (r"\bRegion \p{Lu}\p{Ll}+\b", &["Region "]),
+        (r"\b(?:\p{Lu}\p{Ll}+ )+Universitet\b", &[" Universitet"]),
+        (
+            r"\b(?:\p{Lu}\p{Ll}+ )+University College\b",
+            &[" University College"],
+        ),
+        (r"\bErhvervshus \p{Lu}\p{Ll}+\b", &["Erhvervshus "]),
+    ];
+    shapes
+        .iter()
+        .map(|(p, literals)| Gated::new(p, |c| in_name_run(c) || c == ',').with_literals(literals))
+        .collect()
 });
-static ACRONYM_DEF: Lazy<Regex> = Lazy::new(|| {
-    re(r"\b((?:\p{Lu}[\p{L}-]*\s){1,5}\p{Lu}[\p{L}-]*)\s\((\p{Lu}{2,}[\p{Lu}\d-]*)\)")
+/// "Long Name (ACRONYM)".
+static ACRONYM_DEF: Lazy<Gated> = Lazy::new(|| {
+    Gated::new(
+        r"\b((?:\p{Lu}[\p{L}-]*\s){1,5}\p{Lu}[\p{L}-]*)\s\((\p{Lu}{2,}[\p{Lu}\d-]*)\)",
+        |c| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '-' | '(' | ')'),
+    )
 });
 
 /// Everything the entity stage finds in one document.
@@ -674,7 +705,7 @@ fn find_people(
         // "Name, role …"
         if let Some(rest) = after.strip_prefix(',') {
             let rest = rest.trim_start();
-            let lower = rest.to_lowercase();
+            let lower = super::lower_head(rest, *ROLE_CHARS);
             if let Some(role) = ROLES.iter().find(|r| lower.starts_with(r.as_str())) {
                 // The role phrase runs to the next comma or sentence end.
                 let phrase_end = rest
@@ -747,7 +778,9 @@ fn find_requests(
     out: &mut Vec<Request>,
 ) {
     let g = &*GAZETTEER;
-    static ASK: Lazy<Regex> = Lazy::new(|| re(r"\banmod(?:er|ede|e|es)\b"));
+    static ASK: Lazy<Gated> = Lazy::new(|| {
+        Gated::new(r"\banmod(?:er|ede|e|es)\b", char::is_alphabetic).with_literals(&["anmod"])
+    });
     for m in ASK.find_iter(text) {
         let Some(to) = org_after(mentions, m.end(), 3) else {
             continue;
@@ -790,8 +823,11 @@ fn find_reported(
     out: &mut Vec<ReportedDecision>,
 ) {
     let g = &*GAZETTEER;
-    static DECIDED: Lazy<Regex> =
-        Lazy::new(|| re(r"\bhar\b[^\n]{0,80}?\bbesluttet\b,?\s*(?:at\s+)?"));
+    // A match may run over line ends: every char may be inside one.
+    static DECIDED: Lazy<Gated> = Lazy::new(|| {
+        Gated::new(r"\bhar\b[^\n]{0,80}?\bbesluttet\b,?\s*(?:at\s+)?", |_| true)
+            .with_literals(&["besluttet"])
+    });
     for m in DECIDED.find_iter(text) {
         let (sent_s, sent_e) = sentence_bounds(text, m.start());
         // The actor: an organisation right before "har", or between "har" and "besluttet".
@@ -881,7 +917,17 @@ fn find_relations(
             .cloned()
     };
 
-    for (relation, phrase) in RELATIONS.iter() {
+    let present: Vec<bool> = match &*RELATION_FINDER {
+        Some(ac) => {
+            let mut present = vec![false; RELATIONS.len()];
+            for m in ac.find_overlapping_iter(&lower) {
+                present[m.pattern().as_usize()] = true;
+            }
+            present
+        }
+        None => vec![true; RELATIONS.len()],
+    };
+    for ((relation, phrase), _) in RELATIONS.iter().zip(&present).filter(|(_, p)| **p) {
         let mut from = 0;
         while let Some(p) = lower[from..].find(phrase.as_str()) {
             let at = from + p;

@@ -6,6 +6,7 @@
 
 pub mod dates;
 pub mod entities;
+mod gated;
 pub mod money;
 pub mod references;
 pub mod structure;
@@ -305,6 +306,20 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
         relations: ents.relations,
         warnings,
     })
+}
+
+/// The lower-cased start of `rest` (which may be long): its leading white space and `n`
+/// more chars, through the next white space. This is a prefix of `rest.to_lowercase()`:
+/// chars lower-case one by one, except a Greek sigma, whose form depends on the letters
+/// after it, which a white space ends.
+pub(crate) fn lower_head(rest: &str, n: usize) -> String {
+    let mut it = rest.char_indices().skip_while(|(_, c)| c.is_whitespace());
+    let cut = it
+        .by_ref()
+        .nth(n)
+        .and_then(|_| it.find(|(_, c)| c.is_whitespace()))
+        .map_or(rest.len(), |(i, c)| i + c.len_utf8());
+    rest[..cut].to_lowercase()
 }
 
 /// Fold single line breaks to spaces, keeping paragraph breaks and list items, without

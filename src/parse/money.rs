@@ -44,6 +44,14 @@ static PERS: Lazy<Vec<(String, String)>> = Lazy::new(|| {
     v
 });
 
+/// The longest "per" phrase, in chars.
+static PER_CHARS: Lazy<usize> = Lazy::new(|| {
+    PERS.iter()
+        .map(|(p, _)| p.chars().count())
+        .max()
+        .unwrap_or(0)
+});
+
 static AMOUNT: Lazy<Regex> = Lazy::new(|| {
     let scales: Vec<String> = SCALES.iter().map(|(w, _)| regex::escape(w)).collect();
     Regex::new(&format!(
@@ -93,7 +101,7 @@ pub fn find_amounts(text: &str) -> Vec<FoundAmount> {
         let start = int.start();
         let mut end = kr.end();
         let rest = &text[end..];
-        let rest_lower = rest.to_lowercase();
+        let rest_lower = super::lower_head(rest, *PER_CHARS);
         let mut per = None;
         for (phrase, what) in PERS.iter() {
             let trimmed = rest_lower.trim_start();

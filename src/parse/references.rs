@@ -66,8 +66,10 @@ pub fn item_references(
     // Search per paragraph with line breaks folded, so "den 8.\napril" is one date.
     let lines = text_lines(item_text);
     let flat: String = join_lines(&lines.iter().collect::<Vec<_>>());
-    // Map positions in `flat` back to `item_text` by walking non-space chars in step.
-    let flat_to_item = align(&flat, item_text);
+    // Map positions in `flat` back to `item_text` by walking non-space chars in step (built
+    // when the first reference needs it: most items have none).
+    let aligned = std::cell::OnceCell::new();
+    let flat_to_item = |f: usize| aligned.get_or_init(|| align(&flat, item_text))(f);
     let found: Vec<FoundDate> = dates::find_dates(&flat, year);
     for d in found {
         if Some(d.iso.as_str()) == meeting_date {

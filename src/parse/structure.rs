@@ -10,7 +10,8 @@ use super::dates;
 use crate::model::{AgendaItem, Decision, Meeting, Participant, Section, Span};
 use once_cell::sync::Lazy;
 use regex::Regex;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
 
 fn never() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
@@ -28,6 +29,21 @@ static SECTION_NO: Lazy<Regex> = Lazy::new(|| re(r"^(\d{1,2})\.(?:\s+(\S.*))?$")
 static BODY: Lazy<Regex> = Lazy::new(|| re(r"(?i)\bKKR[\s-]+(\p{L}{4,})"));
 static PARTICIPANT: Lazy<Regex> =
     Lazy::new(|| re(r"^(\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+){1,3}),\s*([^,]+?)(?:,\s*(.+))?$"));
+
+/// `CASE_LINE.is_match`, skipping the regex for lines that cannot start a case number.
+fn is_case_line(line: &str) -> bool {
+    line.starts_with(|c: char| c.is_ascii_uppercase() || matches!(c, 'Æ' | 'Ø' | 'Å'))
+        && CASE_LINE.is_match(line)
+}
+
+/// Captures of `ITEM_NO` or `SECTION_NO`, skipping the regex for lines that do not start
+/// with a digit (both patterns begin with `^\d`).
+fn number_line<'a>(re: &Regex, line: &'a str) -> Option<regex::Captures<'a>> {
+    if !line.starts_with(|c: char| c.is_numeric()) {
+        return None;
+    }
+    re.captures(line)
+}
 
 fn lines_of(data: &str) -> Vec<String> {
     data.lines()
@@ -49,6 +65,18 @@ fn pairs_of(data: &str) -> Vec<(String, String)> {
 
 static PART_HEADINGS: Lazy<Vec<String>> =
     Lazy::new(|| lines_of(include_str!("../../data/parse/parts.txt")));
+/// Lower-cased part heading → the first heading with that spelling, plus the longest
+/// lower-cased heading in chars (`part_heading` runs on every line).
+static PART_HEADINGS_LOWER: Lazy<(HashMap<String, &'static str>, usize)> = Lazy::new(|| {
+    let mut map = HashMap::new();
+    let mut longest = 0;
+    for h in PART_HEADINGS.iter() {
+        let l = h.to_lowercase();
+        longest = longest.max(l.chars().count());
+        map.entry(l).or_insert(h.as_str());
+    }
+    (map, longest)
+});
 static DECISION_KINDS: Lazy<Vec<(String, String)>> =
     Lazy::new(|| pairs_of(include_str!("../../data/parse/decision-kinds.tsv")));
 static BODY_WORDS: Lazy<Vec<(String, String)>> =
@@ -86,10 +114,12 @@ pub(crate) fn text_lines(text: &str) -> Vec<TextLine> {
 /// The part heading a line is, if it is one.
 pub(crate) fn part_heading(line: &str) -> Option<&'static str> {
     let t = line.trim().trim_end_matches(':').trim();
-    PART_HEADINGS
-        .iter()
-        .find(|h| h.to_lowercase() == t.to_lowercase())
-        .map(String::as_str)
+    let (map, longest) = &*PART_HEADINGS_LOWER;
+    // Lower-casing never makes a text shorter in chars, so a longer line is no heading.
+    if t.chars().nth(*longest).is_some() {
+        return None;
+    }
+    map.get(&t.to_lowercase()).copied()
 }
 
 /// Classify a decision text with the phrase table: the first kind in the table that has a
@@ -160,12 +190,12 @@ pub fn parse_structure(text: &str, file_stem: &str) -> Option<Structure> {
 
     // Anchors: case lines.
     let anchors: Vec<usize> = (0..lines.len())
-        .filter(|&i| CASE_LINE.is_match(&lines[i].text))
+        .filter(|&i| is_case_line(&lines[i].text))
         .collect();
     // Item number tokens.
     let tokens: Vec<NumberToken> = (0..lines.len())
         .filter_map(|i| {
-            let c = ITEM_NO.captures(&lines[i].text)?;
+            let c = number_line(&ITEM_NO, &lines[i].text)?;
             let major = c.get(1)?.as_str().parse().ok()?;
             let minor = c.get(2)?.as_str().parse().ok()?;
             let inline_title = c.get(3).map(|m| m.as_str().to_string());
@@ -421,7 +451,7 @@ fn find_sections(
     let cands: Vec<(usize, u32, Option<String>)> = (0..lines.len())
         .filter(|i| !token_lines.contains(i))
         .filter_map(|i| {
-            let c = SECTION_NO.captures(&lines[i].text)?;
+            let c = number_line(&SECTION_NO, &lines[i].text)?;
             let n: u32 = c.get(1)?.as_str().parse().ok()?;
             let title = c.get(2).map(|m| m.as_str().trim().to_string());
             if let Some(t) = &title {
@@ -475,9 +505,9 @@ fn find_sections(
                 // OCR layout: "3." then "3.1." then the section title on a later line.
                 let found = (line + 1..lines.len().min(line + 8))
                     .filter(|&i| !lines[i].blank && !token_lines.contains(&i))
-                    .find(|&i| !CASE_LINE.is_match(&lines[i].text));
+                    .find(|&i| !is_case_line(&lines[i].text));
                 match found {
-                    Some(i) if !SECTION_NO.is_match(&lines[i].text) => {
+                    Some(i) if number_line(&SECTION_NO, &lines[i].text).is_none() => {
                         title_lines.push(i);
                         lines[i].text.clone()
                     }
@@ -562,7 +592,19 @@ fn title_block(
 }
 
 fn fold_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    push_folded(&mut out, s);
+    out
+}
+
+/// Append `s` with white-space runs folded to one space and trimmed (as `fold_ws`).
+fn push_folded(out: &mut String, s: &str) {
+    for (k, w) in s.split_whitespace().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
 }
 
 /// Case number and officers from a case line.
@@ -632,7 +674,7 @@ pub(crate) fn join_lines(ls: &[&TextLine]) -> String {
             out.push(' ');
         }
         pending_para = false;
-        out.push_str(&fold_ws(&l.text));
+        push_folded(&mut out, &l.text);
     }
     out.trim().to_string()
 }
@@ -773,7 +815,13 @@ fn parse_cover(cover: &[TextLine], text: &str, file_stem: &str) -> Meeting {
             group = Some(g.trim().to_string());
             continue;
         }
-        if let Some(c) = PARTICIPANT.captures(&l.text) {
+        // The pattern begins with a capital.
+        let c = if l.text.starts_with(char::is_uppercase) {
+            PARTICIPANT.captures(&l.text)
+        } else {
+            None
+        };
+        if let Some(c) = c {
             if let Some(name) = c.get(1) {
                 m.participants.push(Participant {
                     name: name.as_str().to_string(),
@@ -847,7 +895,7 @@ fn cover_body(line: &str, text: &str) -> Option<String> {
     }
     // Written in capitals: find the same name in mixed case in the text.
     let pattern = format!("(?i){}", regex::escape(&name).replace(' ', r"\s+"));
-    let found = Regex::new(&pattern).ok().and_then(|r| {
+    let found = cached_regex(&pattern).and_then(|r| {
         r.find_iter(text)
             .map(|m| fold_ws(m.as_str()))
             .find(|s| s.chars().any(char::is_lowercase))
@@ -871,6 +919,25 @@ fn cover_body(line: &str, text: &str) -> Option<String> {
         })
         .collect();
     Some(cased.join(" "))
+}
+
+/// Compile `pattern`, reusing the regex when an earlier document had the same one (the
+/// cover of every minutes of one committee names it alike, and compiling is slow).
+fn cached_regex(pattern: &str) -> Option<Regex> {
+    /// Patterns kept at most; the cache starts over when full.
+    const LIMIT: usize = 256;
+    static CACHE: Lazy<Mutex<HashMap<String, Regex>>> = Lazy::new(Mutex::default);
+    if let Some(r) = CACHE.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return Some(r);
+    }
+    let r = Regex::new(pattern).ok()?;
+    if let Ok(mut c) = CACHE.lock() {
+        if c.len() >= LIMIT {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), r.clone());
+    }
+    Some(r)
 }
 
 fn titlecase(s: &str) -> String {

@@ -121,7 +121,8 @@ static HYPHEN: Lazy<HyphenRules> = Lazy::new(|| HyphenRules {
     )),
 });
 
-/// Page furniture patterns: one regex per line of `data/text/furniture.txt`.
+/// Page furniture patterns: one regex per line of `data/text/furniture.txt`. (Kept apart:
+/// a `RegexSet` of these anchored patterns was several times slower.)
 static FURNITURE: Lazy<Vec<Regex>> = Lazy::new(|| {
     include_str!("../../data/text/furniture.txt")
         .lines()
@@ -131,8 +132,16 @@ static FURNITURE: Lazy<Vec<Regex>> = Lazy::new(|| {
         .collect()
 });
 
-static COVER_START: Lazy<HashSet<String>> =
-    Lazy::new(|| word_list(include_str!("../../data/text/cover-headings.txt")));
+/// Whether a trimmed line is page furniture.
+fn is_furniture(trimmed: &str) -> bool {
+    FURNITURE.iter().any(|r| r.is_match(trimmed))
+}
+
+static COVER_START: Lazy<(HashSet<String>, usize)> = Lazy::new(|| {
+    let set = word_list(include_str!("../../data/text/cover-headings.txt"));
+    let longest = set.iter().map(|h| h.chars().count()).max().unwrap_or(0);
+    (set, longest)
+});
 
 static URL_ONLY: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^(https?://|www\.)\S+$").unwrap_or_else(|_| unreachable_regex()));
@@ -162,15 +171,34 @@ impl Line {
     fn text(&self) -> String {
         self.chars.iter().map(|(c, _)| *c).collect()
     }
+
+    fn ends_with(&self, c: char) -> bool {
+        self.chars.last().is_some_and(|&(l, _)| l == c)
+    }
+
+    /// Whether the line holds `://` or `www.`, which every URL pattern here needs.
+    fn may_hold_url(&self) -> bool {
+        let at = |k: usize| self.chars.get(k).map(|&(c, _)| c);
+        (0..self.chars.len()).any(|k| match at(k) {
+            Some(':') => at(k + 1) == Some('/') && at(k + 2) == Some('/'),
+            Some('w') => at(k + 1) == Some('w') && at(k + 2) == Some('w') && at(k + 3) == Some('.'),
+            _ => false,
+        })
+    }
+}
+
+/// Whether `s` holds `://` or `www.`, which every URL pattern here needs.
+fn may_hold_url(s: &str) -> bool {
+    s.contains("://") || s.contains("www.")
 }
 
 /// Clean a decoded document. Never fails: on text with none of the layout quirks it only
 /// normalises whitespace.
 pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
-    let mut raw: Vec<(String, usize)> = Vec::new(); // (line text, source char offset of line start)
+    let mut raw: Vec<(&str, usize)> = Vec::new(); // (line text, source char offset of line start)
     let mut off = 0usize;
     for l in source.split('\n') {
-        raw.push((l.to_string(), off));
+        raw.push((l, off));
         off += l.chars().count() + 1;
     }
     let src_len = source.chars().count();
@@ -187,8 +215,9 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
     // 2. Evidence for URLs: URL-only lines (PDF link dumps) tell how broken URLs rejoin.
     let url_lines: HashSet<String> = raw
         .iter()
-        .map(|(l, _)| l.trim().to_string())
-        .filter(|l| URL_ONLY.is_match(l))
+        .map(|(l, _)| l.trim())
+        .filter(|l| may_hold_url(l) && URL_ONLY.is_match(l))
+        .map(str::to_string)
         .collect();
 
     // 3. Build content lines, dropping furniture and marking page starts.
@@ -205,21 +234,25 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
             push_blank(&mut lines);
             continue;
         }
-        if FURNITURE.iter().any(|r| r.is_match(trimmed)) {
+        if is_furniture(trimmed) {
             next_is_page_start = true;
             push_blank(&mut lines);
             continue;
         }
         // The KL cover (mission, vision) is boilerplate: drop from its first heading to the
-        // end of the paragraph after its last heading.
-        let lower = trimmed.to_lowercase();
-        if COVER_START.contains(&lower) && cover_seen < COVER_START.len() {
+        // end of the paragraph after its last heading. (Lower-casing never shortens a text
+        // in chars, so a line longer than every heading is none.)
+        let (cover_start, longest_heading) = &*COVER_START;
+        if trimmed.chars().nth(*longest_heading).is_none()
+            && cover_start.contains(&trimmed.to_lowercase())
+            && cover_seen < cover_start.len()
+        {
             in_cover = true;
             cover_seen += 1;
             continue;
         }
         if in_cover {
-            if cover_seen >= COVER_START.len() && trimmed.ends_with('.') {
+            if cover_seen >= cover_start.len() && trimmed.ends_with('.') {
                 in_cover = false;
             }
             continue;
@@ -228,7 +261,7 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
         let page_start = next_is_page_start || leading_space;
         next_is_page_start = false;
         let lead = text.chars().take_while(|c| c.is_whitespace()).count();
-        let mut chars: Vec<(char, usize)> = Vec::new();
+        let mut chars: Vec<(char, usize)> = Vec::with_capacity(text.len());
         let mut prev_space = false;
         for (k, c) in text.chars().enumerate().skip(lead) {
             let c = if c == '\t' || c == '\u{a0}' { ' ' } else { c };
@@ -250,6 +283,14 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
 
     // 4. Bullets: normalise the marker, keep the item on its own line.
     for line in lines.iter_mut().filter(|l| !l.blank) {
+        // Every bullet starts with one of the markers of `BULLET`.
+        if !line
+            .chars
+            .first()
+            .is_some_and(|&(c, _)| matches!(c, '-' | '–' | '—' | '•' | '▪' | '●' | 'o'))
+        {
+            continue;
+        }
         let t = line.text();
         if let Some(m) = BULLET.find(&t) {
             let marker = t.chars().next().unwrap_or('-');
@@ -277,21 +318,26 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
     join_broken_words(&mut lines, &url_lines);
 
     // 6. Drop URL-only lines that repeat a URL cited in the text (PDF link annotations).
-    let running: Vec<String> = lines
+    // The text of each line that may hold a URL (the others need no look).
+    let url_texts: Vec<Option<String>> = lines
         .iter()
-        .filter(|l| !l.blank && !URL_ONLY.is_match(&l.text()))
-        .flat_map(|l| {
+        .map(|l| (!l.blank && l.may_hold_url()).then(|| l.text()))
+        .collect();
+    let running: Vec<String> = url_texts
+        .iter()
+        .flatten()
+        .filter(|t| !URL_ONLY.is_match(t))
+        .flat_map(|t| {
             URL_ANY
-                .find_iter(&l.text())
+                .find_iter(t)
                 .map(|m| m.as_str().to_string())
                 .collect::<Vec<_>>()
         })
         .collect();
     let mut seen_url_lines: HashSet<String> = HashSet::new();
     let mut kept: Vec<Line> = Vec::new();
-    for line in lines {
-        if !line.blank {
-            let t = line.text();
+    for (line, t) in lines.into_iter().zip(url_texts) {
+        if let Some(t) = t {
             if URL_ONLY.is_match(&t) {
                 let cited = running.iter().any(|u| u.trim_end_matches('.') == t);
                 if cited || !seen_url_lines.insert(t.clone()) {
@@ -304,8 +350,8 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
     }
 
     // 7. Emit.
-    let mut text = String::new();
-    let mut map = Vec::new();
+    let mut text = String::with_capacity(source.len() + 2);
+    let mut map = Vec::with_capacity(src_len + 2);
     let mut page_starts = Vec::new();
     let mut pending_blank = false;
     let mut first = true;
@@ -373,6 +419,11 @@ fn join_broken_words(lines: &mut [Line], url_lines: &HashSet<String>) {
         let Some(j) = (i + 1..n).find(|&j| !lines[j].blank && !lines[j].chars.is_empty()) else {
             break;
         };
+        // Only a line ending in a hyphen or holding a URL can continue on the next.
+        if !lines[i].ends_with('-') && !lines[i].may_hold_url() {
+            i += 1;
+            continue;
+        }
         let cur = lines[i].text();
         let next = lines[j].text();
         let next_word: String = next.chars().take_while(|c| !c.is_whitespace()).collect();

@@ -9,7 +9,11 @@
 //! `data/ocr/bigrams.tsv`), common words (`data/ocr/function-words.txt`), gazetteer names
 //! and compound splitting. Nothing here knows any particular document.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 const CONFUSIONS_TSV: &str = include_str!("../../data/ocr/confusions.tsv");
 const FREQ_TSV: &str = include_str!("../../data/ocr/freq.tsv");
@@ -69,20 +73,92 @@ struct Confusion {
     forced: bool,
 }
 
-/// Word knowledge used to judge and choose repairs.
+/// Word knowledge used to judge and choose repairs. The tables use FxHash: their keys are
+/// the word lists, not input, so a keyed hash buys nothing, and lookups here are most of
+/// the OCR stage's time.
 pub struct Lexicon {
-    words: HashSet<Box<str>>,
-    freq: HashMap<Box<str>, u32>,
-    bigrams: HashSet<Box<str>>,
-    short_parts: HashSet<Box<str>>,
+    words: FxHashSet<Box<str>>,
+    freq: FxHashMap<Box<str>, u32>,
+    bigrams: FxHashSet<Box<str>>,
+    short_parts: FxHashSet<Box<str>>,
     /// Valid words that are also OCR renderings of frequent words with æ/ø/å (`made`, `ar`).
-    risky: HashSet<Box<str>>,
+    risky: FxHashSet<Box<str>>,
     confusions: Vec<Confusion>,
     /// Indices into `confusions` by first observed char.
-    by_first: HashMap<char, Vec<usize>>,
+    by_first: FxHashMap<char, Vec<usize>>,
     /// Chars that can never stand in a Danish word (`@`, `&`, `|`).
-    forced: HashSet<char>,
+    forced: FxHashSet<char>,
     system: bool,
+    /// Built on first use from `words` and `freq`; reset whenever they change.
+    prefixes: OnceLock<PrefixFilter>,
+    /// Identifies the lexicon's current content for caches of its verdicts: new for every
+    /// lexicon and after every change.
+    id: u64,
+}
+
+/// The next [`Lexicon::id`] (0 is never given out).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A Bloom filter of every prefix of every known word (with or without a frequency). When
+/// it says no, no word starts with the string: the string is no word, and the repair
+/// search need not extend it. (It may say yes wrongly, which only costs time.) Strings are
+/// hashed char by char with [`hash_step`], so a search can hash its prefixes as it builds
+/// them.
+struct PrefixFilter {
+    bits: Vec<u64>,
+    mask: u64,
+}
+
+/// Hash of the empty string; see [`hash_step`].
+const HASH_START: u64 = 0;
+
+/// Extend the hash of a string by one char (FxHash's step).
+fn hash_step(h: u64, c: char) -> u64 {
+    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+impl PrefixFilter {
+    fn build<'a>(words: impl Iterator<Item = &'a str> + Clone) -> PrefixFilter {
+        // About 4 bits per prefix (at most one per char) keeps false yeses near 1 %.
+        let chars: usize = words.clone().map(str::len).sum();
+        let nbits = (chars * 4).next_power_of_two().clamp(1 << 12, 1 << 28);
+        let mut f = PrefixFilter {
+            bits: vec![0; nbits / 64],
+            mask: nbits as u64 - 1,
+        };
+        f.insert(HASH_START);
+        for w in words {
+            let mut h = HASH_START;
+            for c in w.chars() {
+                h = hash_step(h, c);
+                f.insert(h);
+            }
+        }
+        f
+    }
+
+    /// The two bits of a hash (murmur3's finaliser spreads FxHash's weak low bits).
+    fn slots(&self, h: u64) -> [usize; 2] {
+        let mut f = h ^ (h >> 33);
+        f = f.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        f ^= f >> 33;
+        f = f.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        f ^= f >> 33;
+        [(f & self.mask) as usize, ((f >> 32) & self.mask) as usize]
+    }
+
+    fn insert(&mut self, h: u64) {
+        for i in self.slots(h) {
+            self.bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+
+    /// False when no known word starts with the string of hash `h`.
+    fn may_start(&self, h: u64) -> bool {
+        self.slots(h)
+            .iter()
+            .all(|&i| self.bits[i / 64] & (1 << (i % 64)) != 0)
+    }
 }
 
 impl Lexicon {
@@ -169,15 +245,17 @@ impl Lexicon {
 
     fn embedded() -> Lexicon {
         let mut lex = Lexicon {
-            words: HashSet::new(),
-            freq: HashMap::new(),
-            bigrams: HashSet::new(),
-            short_parts: HashSet::new(),
-            risky: HashSet::new(),
+            words: FxHashSet::default(),
+            freq: FxHashMap::default(),
+            bigrams: FxHashSet::default(),
+            short_parts: FxHashSet::default(),
+            risky: FxHashSet::default(),
             confusions: Vec::new(),
-            by_first: HashMap::new(),
-            forced: HashSet::new(),
+            by_first: FxHashMap::default(),
+            forced: FxHashSet::default(),
             system: false,
+            prefixes: OnceLock::new(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         };
         for line in data_lines(FREQ_TSV) {
             let mut it = line.split('\t');
@@ -219,6 +297,9 @@ impl Lexicon {
     /// Valid words that an OCR scan produces from frequent words with æ/ø/å are "risky":
     /// they are checked for repair even though the word list knows them (`made` for `møde`).
     fn rebuild_risky(&mut self) {
+        // Every change of the word tables ends here: derived data are stale.
+        self.prefixes = OnceLock::new();
+        self.id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let mut reverse: HashMap<char, Vec<String>> = HashMap::new();
         for c in &self.confusions {
             if c.forced {
@@ -233,7 +314,7 @@ impl Lexicon {
                 }
             }
         }
-        let mut risky = HashSet::new();
+        let mut risky = FxHashSet::default();
         for w in self.freq.keys() {
             let chars: Vec<char> = w.chars().collect();
             let spots: Vec<usize> = (0..chars.len())
@@ -252,9 +333,33 @@ impl Lexicon {
         self.risky = risky;
     }
 
+    /// The prefix filter of every word with a cost (`words` and `freq`).
+    fn prefixes(&self) -> &PrefixFilter {
+        self.prefixes.get_or_init(|| {
+            PrefixFilter::build(self.words.iter().chain(self.freq.keys()).map(|w| &**w))
+        })
+    }
+
+    /// [`Lexicon::word_cost`] for candidate parts, which are mostly no words: the filter
+    /// answers those without a lookup in the big word table.
+    fn part_word_cost(&self, w: &str) -> Option<f32> {
+        if self.may_be_word(w) {
+            self.word_cost(w)
+        } else {
+            None
+        }
+    }
+
+    /// False when `w` surely has no [`Lexicon::word_cost`]; cheaper than asking that.
+    fn may_be_word(&self, w: &str) -> bool {
+        self.prefixes()
+            .may_start(w.chars().fold(HASH_START, hash_step))
+    }
+
     /// Cost of a lower-case word as it stands: known directly, or as a compound.
     fn plain_cost(&self, l: &[char], damaged: bool) -> Option<f32> {
         let n = l.len();
+        let prefixes = self.prefixes();
         let mut best: Vec<Option<(f32, usize)>> = vec![None; n + 1];
         best[0] = Some((0.0, 0));
         let mut buf = String::new();
@@ -265,15 +370,22 @@ impl Lexicon {
             if parts >= MAX_PARTS {
                 continue;
             }
+            buf.clear();
+            let mut h = HASH_START;
             for j in i + 1..=n {
-                buf.clear();
-                buf.extend(&l[i..j]);
+                buf.push(l[j - 1]);
+                h = hash_step(h, l[j - 1]);
                 let whole = i == 0 && j == n;
                 if let Some(c) = self.part_cost(&buf, whole, j < n, damaged) {
                     let c = base + c + if i > 0 { SPLIT_COST } else { 0.0 };
                     if best[j].is_none_or(|(b, _)| c < b) {
                         best[j] = Some((c, parts + 1));
                     }
+                }
+                // A part has a cost only if it, or it minus a last letter, is a word: once
+                // no word starts with `buf`, no longer part has one.
+                if !prefixes.may_start(h) {
+                    break;
                 }
             }
         }
@@ -309,9 +421,9 @@ impl Lexicon {
         }
         // Inside a compound even a very frequent word is only an ordinary part.
         let direct = if whole {
-            self.word_cost(w)
+            self.part_word_cost(w)
         } else {
-            self.word_cost(w).map(|c| c.max(MIN_PART_COST))
+            self.part_word_cost(w).map(|c| c.max(MIN_PART_COST))
         };
         if direct.is_some() && (whole || !linkable) {
             return direct;
@@ -323,7 +435,7 @@ impl Lexicon {
             w.ends_with('s')
         };
         let linked = if link_ok && len > 3 {
-            self.word_cost(&w[..w.len() - 1])
+            self.part_word_cost(&w[..w.len() - 1])
                 .map(|c| c.max(MIN_PART_COST) + LINK_COST)
         } else {
             None
@@ -478,12 +590,18 @@ fn tokenize(chars: &[char]) -> Vec<Token> {
         while i < chars.len() && !chars[i].is_whitespace() {
             i += 1;
         }
-        let chunk: String = chars[s..i].iter().collect();
-        let lowered = chunk.to_lowercase();
+        let chunk = &chars[s..i];
+        // Only `W` lower-cases to `w`, and nothing lower-cases to `:`, `/` or `.`, so these
+        // tests on the chunk as it stands equal the same tests on its lower-case form.
+        let url = chunk.windows(3).any(|w| w == [':', '/', '/'])
+            || (chunk.len() >= 4
+                && chunk[..3].iter().all(|&c| c == 'w' || c == 'W')
+                && chunk[3] == '.');
         let at_inner = chunk
-            .char_indices()
-            .any(|(k, c)| c == '@' && k > 0 && chunk[k..].contains('.'));
-        if lowered.contains("://") || lowered.starts_with("www.") || at_inner {
+            .iter()
+            .enumerate()
+            .any(|(k, &c)| c == '@' && k > 0 && chunk[k..].contains(&'.'));
+        if url || at_inner {
             protected[s..i].iter_mut().for_each(|p| *p = true);
         }
     }
@@ -529,11 +647,38 @@ pub fn detect(text: &str, page_starts: &[usize], lex: &Lexicon) -> DamageReport 
     let chars: Vec<char> = text.chars().collect();
     let tokens = tokenize(&chars);
     let ranges = page_ranges(chars.len(), page_starts);
-    let mut cache: HashMap<String, bool> = HashMap::new();
+    SUSPICIOUS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != lex.id || cache.1.len() > SUSPICIOUS_LIMIT {
+            *cache = (lex.id, HashMap::new());
+        }
+        detect_with(&chars, &tokens, &ranges, lex, &mut cache.1)
+    })
+}
+
+/// Verdicts of [`is_suspicious`] by token, kept per thread across documents (most tokens
+/// recur), for the lexicon of that [`Lexicon::id`].
+type SuspiciousCache = (u64, HashMap<String, bool>);
+
+thread_local! {
+    static SUSPICIOUS: RefCell<SuspiciousCache> = RefCell::new((0, HashMap::new()));
+}
+
+/// Tokens kept in [`SUSPICIOUS`] at most; it starts over when fuller.
+const SUSPICIOUS_LIMIT: usize = 100_000;
+
+fn detect_with(
+    chars: &[char],
+    tokens: &[Token],
+    ranges: &[(usize, usize)],
+    lex: &Lexicon,
+    cache: &mut HashMap<String, bool>,
+) -> DamageReport {
+    let mut key = String::new();
     let mut pages: Vec<PageDamage> = Vec::with_capacity(ranges.len());
     let mut good_per_page = vec![0usize; ranges.len()];
     let mut page = 0;
-    for (s, e) in &ranges {
+    for (s, e) in ranges {
         pages.push(PageDamage {
             start: *s,
             end: *e,
@@ -542,12 +687,12 @@ pub fn detect(text: &str, page_starts: &[usize], lex: &Lexicon) -> DamageReport 
             words: 0,
         });
     }
-    for t in &tokens {
+    for t in tokens {
         while page + 1 < ranges.len() && t.start >= ranges[page].1 {
             page += 1;
         }
         let tc = &chars[t.start..t.end];
-        let lone_bar = tc == ['|'] && bar_means_i(&chars, t);
+        let lone_bar = tc == ['|'] && bar_means_i(chars, t);
         if tc.len() < 2 && !lone_bar {
             continue;
         }
@@ -556,12 +701,14 @@ pub fn detect(text: &str, page_starts: &[usize], lex: &Lexicon) -> DamageReport 
             good_per_page[page] += 1;
             continue;
         }
+        key.clear();
+        key.extend(tc);
         let suspicious = lone_bar
-            || if let Some(&v) = cache.get(&tc.iter().collect::<String>()) {
+            || if let Some(&v) = cache.get(key.as_str()) {
                 v
             } else {
                 let v = is_suspicious(tc, lex);
-                cache.insert(tc.iter().collect(), v);
+                cache.insert(key.clone(), v);
                 v
             };
         if suspicious {
@@ -617,7 +764,7 @@ fn is_suspicious(tc: &[char], lex: &Lexicon) -> bool {
             buf.extend(&l[..i]);
             buf.push_str(&c.intended_lower);
             buf.extend(&l[i + c.observed.len()..]);
-            if lex.word_cost(&buf).is_some() {
+            if lex.may_be_word(&buf) && lex.word_cost(&buf).is_some() {
                 return true;
             }
         }
@@ -709,8 +856,34 @@ pub fn repair(text: &str, report: &DamageReport, lex: &Lexicon) -> Vec<Change> {
     if damaged_ranges.is_empty() {
         return Vec::new();
     }
+    ANALYSES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != lex.id || cache.1.len() > ANALYSES_LIMIT {
+            *cache = (lex.id, HashMap::new());
+        }
+        repair_with(&chars, &tokens, &damaged_ranges, lex, &mut cache.1)
+    })
+}
+
+/// Analyses of token types, kept per thread across documents, for the lexicon of that
+/// [`Lexicon::id`].
+type AnalysisCache = (u64, HashMap<String, Option<Analysis>>);
+
+thread_local! {
+    static ANALYSES: RefCell<AnalysisCache> = RefCell::new((0, HashMap::new()));
+}
+
+/// Token types kept in [`ANALYSES`] at most; it starts over when fuller.
+const ANALYSES_LIMIT: usize = 50_000;
+
+fn repair_with(
+    chars: &[char],
+    tokens: &[Token],
+    damaged_ranges: &[(usize, usize)],
+    lex: &Lexicon,
+    cache: &mut HashMap<String, Option<Analysis>>,
+) -> Vec<Change> {
     let in_damaged = |pos: usize| damaged_ranges.iter().any(|&(s, e)| pos >= s && pos < e);
-    let mut cache: HashMap<String, Option<Analysis>> = HashMap::new();
     let mut changes = Vec::new();
     let mut prev_out = String::new();
     let mut key = String::new();
@@ -728,7 +901,7 @@ pub fn repair(text: &str, report: &DamageReport, lex: &Lexicon) -> Vec<Change> {
             continue;
         }
         if tc == ['|'] {
-            if bar_means_i(&chars, t) {
+            if bar_means_i(chars, t) {
                 changes.push(Change {
                     start: t.start,
                     end: t.end,
@@ -803,7 +976,7 @@ pub fn repair(text: &str, report: &DamageReport, lex: &Lexicon) -> Vec<Change> {
         };
         match chosen {
             Some(c) if !c.edits.is_empty() => {
-                let to = render(tc, &c.edits, lex, starts_clause(&chars, t.start));
+                let to = render(tc, &c.edits, lex, starts_clause(chars, t.start));
                 let reason = explain(tc, &c.edits, lex);
                 prev_out = c.lower.clone();
                 changes.push(Change {
@@ -909,12 +1082,25 @@ type Reading = (f32, usize, String, Vec<Edit>);
 /// compound reading, by dynamic programming over compound parts.
 fn search(tc: &[char], sites: &[Vec<usize>], lex: &Lexicon) -> Vec<Candidate> {
     let n = tc.len();
+    let lowered: Vec<char> = tc.iter().map(|&c| lower_char(c)).collect();
+    let forced: Vec<bool> = tc.iter().map(|c| lex.forced.contains(c)).collect();
+    // Pruning needs every step of a reading to add a char (see `Walk::enumerate`).
+    let prunable = lex.confusions.iter().all(|c| !c.intended_lower.is_empty());
+    let walk = Walk {
+        lowered: &lowered,
+        forced: &forced,
+        sites,
+        lex,
+        prefixes: prunable.then(|| lex.prefixes()),
+    };
     // best[j] = cheapest reading of tc[..j]: (cost, parts, lower text, edits)
     let mut best: Vec<Option<Reading>> = vec![None; n + 1];
     best[0] = Some((0.0, 0, String::new(), Vec::new()));
     let mut singles: Vec<Candidate> = Vec::new();
     let mut buf = String::new();
     let mut edits: Vec<Edit> = Vec::new();
+    // seg_best[j] = cheapest reading of the part tc[i..j] (the first of equals).
+    let mut seg_best: Vec<Option<(f32, String, Vec<Edit>)>> = vec![None; n + 1];
     for i in 0..n {
         let Some((base, parts, _, _)) = best[i].as_ref().map(|b| (b.0, b.1, (), ())) else {
             continue;
@@ -922,33 +1108,33 @@ fn search(tc: &[char], sites: &[Vec<usize>], lex: &Lexicon) -> Vec<Candidate> {
         if parts >= MAX_PARTS {
             continue;
         }
-        for j in i + 1..=n {
+        // One walk from `i` reaches every end `j`, in the order separate walks to each `j`
+        // would visit that `j`'s readings.
+        seg_best.iter_mut().for_each(|b| *b = None);
+        buf.clear();
+        edits.clear();
+        let mut visit = |j: usize, s: &str, e: &[Edit], ecost: f32| {
             let whole = i == 0 && j == n;
-            let mut seg_best: Option<(f32, String, Vec<Edit>)> = None;
-            buf.clear();
-            edits.clear();
-            let mut visit = |s: &str, e: &[Edit], ecost: f32| {
-                let Some(wc) = lex.part_cost(s, whole, j < n, true) else {
-                    return;
-                };
-                let c = ecost + wc;
-                if whole {
-                    singles.push(Candidate {
-                        cost: c,
-                        lower: s.to_string(),
-                        edits: e.to_vec(),
-                        single: true,
-                        parts: 1,
-                    });
-                }
-                if seg_best.as_ref().is_none_or(|b| c < b.0) {
-                    seg_best = Some((c, s.to_string(), e.to_vec()));
-                }
+            let Some(wc) = lex.part_cost(s, whole, j < n, true) else {
+                return;
             };
-            enumerate(
-                tc, sites, lex, i, j, 0, 0.0, &mut buf, &mut edits, &mut visit,
-            );
-            if let Some((c, s, e)) = seg_best {
+            let c = ecost + wc;
+            if whole {
+                singles.push(Candidate {
+                    cost: c,
+                    lower: s.to_string(),
+                    edits: e.to_vec(),
+                    single: true,
+                    parts: 1,
+                });
+            }
+            if seg_best[j].as_ref().is_none_or(|b| c < b.0) {
+                seg_best[j] = Some((c, s.to_string(), e.to_vec()));
+            }
+        };
+        walk.enumerate(i, i, 0, 0.0, HASH_START, &mut buf, &mut edits, &mut visit);
+        for (j, seg) in seg_best.iter_mut().enumerate().skip(i + 1) {
+            if let Some((c, s, e)) = seg.take() {
                 let total = base + c + if i > 0 { SPLIT_COST } else { 0.0 };
                 if best[j].as_ref().is_none_or(|b| total < b.0) {
                     let (mut text, mut all_edits) = best[i]
@@ -978,60 +1164,88 @@ fn search(tc: &[char], sites: &[Vec<usize>], lex: &Lexicon) -> Vec<Candidate> {
     singles
 }
 
-/// Enumerate readings of `tc[i..j]` with bounded edits, calling `visit` on each.
-#[allow(clippy::too_many_arguments)]
-fn enumerate(
-    tc: &[char],
-    sites: &[Vec<usize>],
-    lex: &Lexicon,
-    p: usize,
-    j: usize,
-    nedits: usize,
-    cost: f32,
-    buf: &mut String,
-    edits: &mut Vec<Edit>,
-    visit: &mut dyn FnMut(&str, &[Edit], f32),
-) {
-    if p == j {
-        visit(buf, edits, cost);
-        return;
-    }
-    let len = buf.len();
-    if !lex.forced.contains(&tc[p]) {
-        buf.push(lower_char(tc[p]));
-        enumerate(tc, sites, lex, p + 1, j, nedits, cost, buf, edits, visit);
-        buf.truncate(len);
-    }
-    for &k in &sites[p] {
-        let c = &lex.confusions[k];
-        let end = p + c.observed.len();
-        if end > j {
-            continue;
+/// Called by [`Walk::enumerate`] with each reading: its end, text, edits and edit cost.
+type Visit<'a> = dyn FnMut(usize, &str, &[Edit], f32) + 'a;
+
+/// What [`Walk::enumerate`] needs of one token, computed once per token.
+struct Walk<'a> {
+    /// The token's chars in lower case.
+    lowered: &'a [char],
+    /// Whether each char can never stand in a word (so it must be replaced).
+    forced: &'a [bool],
+    sites: &'a [Vec<usize>],
+    lex: &'a Lexicon,
+    /// For pruning readings no word starts with.
+    prefixes: Option<&'a PrefixFilter>,
+}
+
+impl Walk<'_> {
+    /// Enumerate readings of the token from `start` with bounded edits, calling `visit` with
+    /// the end `p` of each reading of `tc[start..p]` (`p > start`), depth first. `h` is the
+    /// [`hash_step`] hash of `buf`, the reading so far.
+    ///
+    /// `visit` only acts on readings that are a word or a word plus one letter. Every step
+    /// adds a char, so once no word starts with `buf`, no longer reading is either, and the
+    /// readings beyond are skipped.
+    #[allow(clippy::too_many_arguments)]
+    fn enumerate(
+        &self,
+        start: usize,
+        p: usize,
+        nedits: usize,
+        cost: f32,
+        h: u64,
+        buf: &mut String,
+        edits: &mut Vec<Edit>,
+        visit: &mut Visit<'_>,
+    ) {
+        if p > start {
+            visit(p, buf, edits, cost);
+            if self.prefixes.is_some_and(|f| !f.may_start(h)) {
+                return;
+            }
         }
-        let counts = usize::from(!c.forced);
-        if nedits + counts > MAX_EDITS_PER_PART || cost + c.cost > MAX_EDIT_COST_PER_PART {
-            continue;
+        let n = self.lowered.len();
+        if p == n {
+            return;
         }
-        buf.push_str(&c.intended_lower);
-        edits.push(Edit {
-            pos: p,
-            len: c.observed.len(),
-            conf: k,
-        });
-        enumerate(
-            tc,
-            sites,
-            lex,
-            end,
-            j,
-            nedits + counts,
-            cost + c.cost,
-            buf,
-            edits,
-            visit,
-        );
-        edits.pop();
-        buf.truncate(len);
+        let len = buf.len();
+        if !self.forced[p] {
+            buf.push(self.lowered[p]);
+            let h = hash_step(h, self.lowered[p]);
+            self.enumerate(start, p + 1, nedits, cost, h, buf, edits, visit);
+            buf.truncate(len);
+        }
+        for &k in &self.sites[p] {
+            let c = &self.lex.confusions[k];
+            let end = p + c.observed.len();
+            if end > n {
+                continue;
+            }
+            let counts = usize::from(!c.forced);
+            if nedits + counts > MAX_EDITS_PER_PART || cost + c.cost > MAX_EDIT_COST_PER_PART {
+                continue;
+            }
+            buf.push_str(&c.intended_lower);
+            let h = c.intended_lower.chars().fold(h, hash_step);
+            edits.push(Edit {
+                pos: p,
+                len: c.observed.len(),
+                conf: k,
+            });
+            self.enumerate(
+                start,
+                end,
+                nedits + counts,
+                cost + c.cost,
+                h,
+                buf,
+                edits,
+                visit,
+            );
+            edits.pop();
+            buf.truncate(len);
+        }
     }
 }
 

@@ -1,0 +1,265 @@
+//! Run a slow regex only where it can match.
+//!
+//! A Unicode `\b` makes the regex crate leave its fast DFA at the first non-ASCII byte, so
+//! on Danish text such patterns run in the slow engines over the whole haystack. [`Gated`]
+//! first finds candidates with the same pattern minus its `\b` assertions (which the DFA
+//! runs fast; it matches wherever the real pattern does, and more), then checks each
+//! candidate with the real pattern on a short stretch of text. The matches are exactly
+//! those of `re.find_iter(text)`.
+
+use aho_corasick::AhoCorasick;
+use regex::{Captures, Match, Regex};
+
+/// A regex with `\b` assertions, searched from candidates found without them.
+///
+/// Contract: the pattern uses `\b` only as the word-boundary assertion, has no end-of-text
+/// assertion (`$`, `\z`), never matches the empty string, and no match contains a char for
+/// which `inside` is false (this bounds how far the slow search runs from a candidate).
+pub(crate) struct Gated {
+    re: Regex,
+    candidates: Regex,
+    inside: fn(char) -> bool,
+    /// The pattern is `\b X \b` (or `\b X`, `X \b`) with no assertion inside `X`.
+    edge_boundaries: bool,
+    /// One of these occurs in every match (`None`: no such knowledge).
+    literals: Option<AhoCorasick>,
+}
+
+/// The pattern with its `\b` assertions removed (an escaped backslash before `b` is kept).
+fn without_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => {}
+            Some(n) => {
+                out.push('\\');
+                out.push(n);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Whether the pattern is `(?flags)? \b? X \b?` with no assertion in `X` (no `\b`, `\B`,
+/// `\A`, `\z`, `^`, `$`; a `^`/`$` in a class also counts, to keep the test simple).
+fn only_edge_boundaries(pattern: &str) -> bool {
+    let mut p = pattern;
+    if p.starts_with("(?") {
+        if let Some(close) = p
+            .find(')')
+            .filter(|&i| p[2..i].chars().all(char::is_alphabetic))
+        {
+            p = &p[close + 1..];
+        }
+    }
+    let p = p.strip_prefix(r"\b").unwrap_or(p);
+    let p = match p.strip_suffix(r"\b") {
+        // `\\b` at the end is an escaped backslash and a `b`, not an assertion.
+        Some(inner) if !inner.ends_with('\\') => inner,
+        _ => p,
+    };
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '^' | '$' => return false,
+            '\\' => {
+                if matches!(chars.next(), Some('b' | 'B' | 'A' | 'z')) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+impl Gated {
+    /// Compile `pattern`; an invalid pattern matches nothing (patterns are fixed in code
+    /// and tested).
+    pub(crate) fn new(pattern: &str, inside: fn(char) -> bool) -> Gated {
+        let never = || Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("compiles"));
+        let (re, candidates) = match (
+            Regex::new(pattern),
+            Regex::new(&without_word_boundaries(pattern)),
+        ) {
+            (Ok(re), Ok(candidates)) => (re, candidates),
+            _ => (never(), never()),
+        };
+        Gated {
+            re,
+            candidates,
+            inside,
+            edge_boundaries: only_edge_boundaries(pattern),
+            literals: None,
+        }
+    }
+
+    /// Declare that every match holds one of `literals` (made of `inside` chars): only the
+    /// stretches of `inside` chars around them are searched (found at memchr speed instead
+    /// of by a regex scan of the whole text).
+    pub(crate) fn with_literals(mut self, literals: &[&str]) -> Gated {
+        self.literals = AhoCorasick::new(literals).ok();
+        self
+    }
+
+    /// The first match of `re` at or after `at`, found with `search` (`find_at` or
+    /// `captures_at` of `re`) on a short haystack, and its end.
+    fn next<'t, T>(
+        &self,
+        text: &'t str,
+        mut at: usize,
+        search: impl Fn(&'t str, usize) -> Option<(T, usize, usize)>,
+    ) -> Option<(T, usize)> {
+        loop {
+            // No match of `re` starts before the next candidate (nor does one of `X`).
+            let cand = self.candidates.find_at(text, at)?;
+            let s = cand.start();
+            if self.edge_boundaries {
+                // `X`'s preferred match at `s` ends at `cand.end()`; it is `re`'s match
+                // exactly when the `\b`s hold at its ends, which `re` on the text up to one
+                // char past it tells.
+                let cut = after_char(text, cand.end());
+                if let Some((t, ms, me)) = search(&text[..cut], s) {
+                    if ms == s && me == cand.end() && me > ms {
+                        return Some((t, me));
+                    }
+                }
+            }
+            // The full check: from `s` to the end of the stretch of chars a match can hold
+            // (plus one char of context).
+            let end = text[s..]
+                .char_indices()
+                .find(|&(_, c)| !(self.inside)(c))
+                .map_or(text.len(), |(i, c)| s + i + c.len_utf8());
+            match search(&text[..end], s) {
+                Some((t, ms, me)) if me > ms => return Some((t, me)),
+                _ => at = end,
+            }
+        }
+    }
+
+    /// The parts `(start, haystack)` of `text` to search: with literals, the stretches
+    /// around them (each haystack ends one char past its stretch, for context); without,
+    /// the whole text. Matches of `re` (and of `X` within a stretch) lie in these parts.
+    fn parts<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
+        let Some(literals) = &self.literals else {
+            return vec![(0, text)];
+        };
+        let mut out: Vec<(usize, &'t str)> = Vec::new();
+        for hit in literals.find_iter(text) {
+            if out.last().is_some_and(|(_, hay)| hit.start() < hay.len()) {
+                continue;
+            }
+            let start = text[..hit.start()]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !(self.inside)(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let end = text[hit.start()..]
+                .char_indices()
+                .find(|&(_, c)| !(self.inside)(c))
+                .map_or(text.len(), |(i, c)| hit.start() + i + c.len_utf8());
+            out.push((start, &text[..end]));
+        }
+        out
+    }
+
+    /// Same as `re.find_iter(text)`.
+    pub(crate) fn find_iter<'t>(&self, text: &'t str) -> Vec<Match<'t>> {
+        let mut out = Vec::new();
+        let search =
+            |hay: &'t str, s: usize| self.re.find_at(hay, s).map(|m| (m, m.start(), m.end()));
+        for (mut at, hay) in self.parts(text) {
+            while let Some((m, end)) = self.next(hay, at, search) {
+                out.push(m);
+                at = end;
+            }
+        }
+        out
+    }
+
+    /// Same as `re.captures_iter(text)`.
+    pub(crate) fn captures_iter<'t>(&self, text: &'t str) -> Vec<Captures<'t>> {
+        let mut out = Vec::new();
+        let search = |hay: &'t str, s: usize| {
+            let c = self.re.captures_at(hay, s)?;
+            let m = c.get(0)?;
+            let (ms, me) = (m.start(), m.end());
+            Some((c, ms, me))
+        };
+        for (mut at, hay) in self.parts(text) {
+            while let Some((c, end)) = self.next(hay, at, search) {
+                out.push(c);
+                at = end;
+            }
+        }
+        out
+    }
+}
+
+/// The offset just past the char at `i` (or the text end).
+fn after_char(text: &str, i: usize) -> usize {
+    text[i..]
+        .chars()
+        .next()
+        .map_or(text.len(), |c| i + c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_only_word_boundaries() {
+        assert_eq!(without_word_boundaries(r"\bab\\b\d\b"), r"ab\\b\d");
+        assert!(only_edge_boundaries(r"(?i)\b\d+ kr\b"));
+        assert!(only_edge_boundaries(r"\b(\p{Lu}+)\s\("));
+        assert!(!only_edge_boundaries(r"\bhar\b.{0,8}\bbesluttet\b"));
+        assert!(!only_edge_boundaries(r"^ab\b"));
+    }
+
+    #[test]
+    fn same_matches_as_the_plain_regex() {
+        type Case = (&'static str, fn(char) -> bool);
+        let patterns: [Case; 3] = [
+            (r"\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){1,3}\b", |c| {
+                c.is_alphabetic() || c == ' '
+            }),
+            (r"\bhar\b[^\n]{0,20}?\bbesluttet\b,?\s*", |_| true),
+            (r"(?i)\b(\d{1,2})\.?\s+(maj|juni)\b", |c| c != ','),
+        ];
+        let texts = [
+            "Fra KL deltager Anne Marie Holm og Bo Lund. Æble Øst, xAnne Holm, Bo Lund2 Ole Sø",
+            "Søren Ørsted Ærø Anne Holm Bo Lund Ib Ek Åse Ny",
+            "",
+            "æAnne Holm Bo Lund",
+            "KKR har besluttet, at ... har nu besluttet3 og harbesluttet, har i dag besluttet",
+            "den 5. maj og 12 juni2 og 123 maj, 7 MAJ",
+        ];
+        for (pattern, inside) in patterns {
+            let g = Gated::new(pattern, inside);
+            let re = Regex::new(pattern).unwrap_or_else(|_| unreachable!());
+            for t in texts {
+                let a: Vec<_> = g.find_iter(t).iter().map(|m| m.range()).collect();
+                let b: Vec<_> = re.find_iter(t).map(|m| m.range()).collect();
+                assert_eq!(a, b, "{pattern} on {t}");
+                let a: Vec<_> = g
+                    .captures_iter(t)
+                    .iter()
+                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+                    .collect();
+                let b: Vec<_> = re
+                    .captures_iter(t)
+                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+                    .collect();
+                assert_eq!(a, b, "{pattern} on {t}");
+            }
+        }
+    }
+}
