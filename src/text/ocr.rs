@@ -649,19 +649,38 @@ pub fn detect(text: &str, page_starts: &[usize], lex: &Lexicon) -> DamageReport 
     let ranges = page_ranges(chars.len(), page_starts);
     SUSPICIOUS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache.0 != lex.id || cache.1.len() > SUSPICIOUS_LIMIT {
-            *cache = (lex.id, HashMap::new());
-        }
-        detect_with(&chars, &tokens, &ranges, lex, &mut cache.1)
+        let map = cache.for_lexicon(lex.id, SUSPICIOUS_LIMIT);
+        detect_with(&chars, &tokens, &ranges, lex, map)
     })
 }
 
-/// Verdicts of [`is_suspicious`] by token, kept per thread across documents (most tokens
-/// recur), for the lexicon of that [`Lexicon::id`].
-type SuspiciousCache = (u64, HashMap<String, bool>);
+/// Results by token, kept per thread across documents (most tokens recur), valid for the
+/// lexicon of one [`Lexicon::id`] and emptied when another lexicon or a full map comes.
+struct LexiconCache<V> {
+    lexicon: u64,
+    map: HashMap<String, V>,
+}
+
+impl<V> LexiconCache<V> {
+    fn new() -> Self {
+        LexiconCache {
+            lexicon: 0,
+            map: HashMap::new(),
+        }
+    }
+
+    fn for_lexicon(&mut self, lexicon: u64, limit: usize) -> &mut HashMap<String, V> {
+        if self.lexicon != lexicon || self.map.len() > limit {
+            self.lexicon = lexicon;
+            self.map = HashMap::new();
+        }
+        &mut self.map
+    }
+}
 
 thread_local! {
-    static SUSPICIOUS: RefCell<SuspiciousCache> = RefCell::new((0, HashMap::new()));
+    /// Verdicts of [`is_suspicious`] by token.
+    static SUSPICIOUS: RefCell<LexiconCache<bool>> = RefCell::new(LexiconCache::new());
 }
 
 /// Tokens kept in [`SUSPICIOUS`] at most; it starts over when fuller.
@@ -858,19 +877,14 @@ pub fn repair(text: &str, report: &DamageReport, lex: &Lexicon) -> Vec<Change> {
     }
     ANALYSES.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache.0 != lex.id || cache.1.len() > ANALYSES_LIMIT {
-            *cache = (lex.id, HashMap::new());
-        }
-        repair_with(&chars, &tokens, &damaged_ranges, lex, &mut cache.1)
+        let map = cache.for_lexicon(lex.id, ANALYSES_LIMIT);
+        repair_with(&chars, &tokens, &damaged_ranges, lex, map)
     })
 }
 
-/// Analyses of token types, kept per thread across documents, for the lexicon of that
-/// [`Lexicon::id`].
-type AnalysisCache = (u64, HashMap<String, Option<Analysis>>);
-
 thread_local! {
-    static ANALYSES: RefCell<AnalysisCache> = RefCell::new((0, HashMap::new()));
+    /// Analyses of token types.
+    static ANALYSES: RefCell<LexiconCache<Option<Analysis>>> = RefCell::new(LexiconCache::new());
 }
 
 /// Token types kept in [`ANALYSES`] at most; it starts over when fuller.
