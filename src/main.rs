@@ -81,6 +81,10 @@ enum Command {
         /// Give up after this many seconds.
         #[arg(long, default_value_t = 60)]
         timeout: u64,
+        /// Also write Oxigraph's query plan with rows and time per operator (JSON) to this
+        /// file, to see why a query is slow. Collecting the figures slows the query down.
+        #[arg(long, value_name = "FILE")]
+        explain: Option<PathBuf>,
     },
     /// Export the store as open data: RDF files, JSON-LD, CSV tables, a DCAT catalog.
     Export {
@@ -335,6 +339,7 @@ fn run(cli: Cli) -> Result<()> {
             format,
             params,
             timeout,
+            explain,
         } => {
             let text = if query.ends_with(".rq") || std::path::Path::new(&query).is_file() {
                 std::fs::read_to_string(&query).with_context(|| query.clone())?
@@ -356,14 +361,32 @@ fn run(cli: Cli) -> Result<()> {
             };
             let gs = open_store(cli.store, &cli.base)?;
             let mut buf: Vec<u8> = Vec::new();
-            query::run(
-                gs.store(),
-                &text,
-                &params,
-                format,
-                Duration::from_secs(timeout),
-                &mut buf,
-            )?;
+            match &explain {
+                None => {
+                    query::run(
+                        gs.store(),
+                        &text,
+                        &params,
+                        format,
+                        Duration::from_secs(timeout),
+                        &mut buf,
+                    )?;
+                }
+                Some(path) => {
+                    let mut plan: Vec<u8> = Vec::new();
+                    query::run_explained(
+                        gs.store(),
+                        &text,
+                        &params,
+                        format,
+                        Duration::from_secs(timeout),
+                        &mut buf,
+                        &mut plan,
+                    )?;
+                    std::fs::write(path, &plan)
+                        .with_context(|| format!("{}: cannot write the plan", path.display()))?;
+                }
+            }
             out.write_all(&buf)?;
         }
         Command::Export {

@@ -64,6 +64,34 @@ pub fn run(
     timeout: Duration,
     out: &mut dyn Write,
 ) -> Result<usize, QueryError> {
+    run_inner(store, query, params, format, timeout, out, None)
+}
+
+/// [`run`], and then Oxigraph's plan for the query with each operator's rows and time
+/// (JSON), written to `explain`: the way to see why a query is slow on a given store
+/// (which joins are nested loops, which are hash joins, where the rows come from).
+/// Collecting the figures costs time of its own, so the query runs slower than with `run`.
+pub fn run_explained(
+    store: &Store,
+    query: &str,
+    params: &[(Variable, Term)],
+    format: ResultFormat,
+    timeout: Duration,
+    out: &mut dyn Write,
+    explain: &mut dyn Write,
+) -> Result<usize, QueryError> {
+    run_inner(store, query, params, format, timeout, out, Some(explain))
+}
+
+fn run_inner(
+    store: &Store,
+    query: &str,
+    params: &[(Variable, Term)],
+    format: ResultFormat,
+    timeout: Duration,
+    out: &mut dyn Write,
+    explain: Option<&mut dyn Write>,
+) -> Result<usize, QueryError> {
     let token = CancellationToken::new();
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token.clone())
@@ -83,12 +111,23 @@ pub fn run(
         });
         (tx, handle)
     };
-    let result = write_results(
-        prepared.on_store(store).execute(),
-        format,
-        out,
-        timeout.as_secs(),
-    );
+    let result = match explain {
+        None => write_results(
+            prepared.on_store(store).execute(),
+            format,
+            out,
+            timeout.as_secs(),
+        ),
+        Some(explain_out) => {
+            let (results, explanation) = prepared.on_store(store).compute_statistics().explain();
+            let written = write_results(results, format, out, timeout.as_secs());
+            if written.is_ok() {
+                explanation.write_in_json(&mut *explain_out)?;
+                writeln!(explain_out)?;
+            }
+            written
+        }
+    };
     let _ = timer.0.send(());
     let _ = timer.1.join();
     result
