@@ -120,12 +120,12 @@ fn run_inner(
         ),
         Some(explain_out) => {
             let (results, explanation) = prepared.on_store(store).compute_statistics().explain();
-            let written = write_results(results, format, out, timeout.as_secs());
-            if written.is_ok() {
+            // The figures are complete only once every solution has been read.
+            write_results(results, format, out, timeout.as_secs()).and_then(|rows| {
                 explanation.write_in_json(&mut *explain_out)?;
                 writeln!(explain_out)?;
-            }
-            written
+                Ok(rows)
+            })
         }
     };
     let _ = timer.0.send(());
