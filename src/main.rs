@@ -361,31 +361,19 @@ fn run(cli: Cli) -> Result<()> {
             };
             let gs = open_store(cli.store, &cli.base)?;
             let mut buf: Vec<u8> = Vec::new();
-            match &explain {
-                None => {
-                    query::run(
-                        gs.store(),
-                        &text,
-                        &params,
-                        format,
-                        Duration::from_secs(timeout),
-                        &mut buf,
-                    )?;
-                }
-                Some(path) => {
-                    let mut plan: Vec<u8> = Vec::new();
-                    query::run_explained(
-                        gs.store(),
-                        &text,
-                        &params,
-                        format,
-                        Duration::from_secs(timeout),
-                        &mut buf,
-                        &mut plan,
-                    )?;
-                    std::fs::write(path, &plan)
-                        .with_context(|| format!("{}: cannot write the plan", path.display()))?;
-                }
+            let mut plan: Vec<u8> = Vec::new();
+            query::run_with_plan(
+                gs.store(),
+                &text,
+                &params,
+                format,
+                Duration::from_secs(timeout),
+                &mut buf,
+                explain.is_some().then_some(&mut plan as &mut dyn Write),
+            )?;
+            if let Some(path) = &explain {
+                std::fs::write(path, &plan)
+                    .with_context(|| format!("{}: cannot write the plan", path.display()))?;
             }
             out.write_all(&buf)?;
         }

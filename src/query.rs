@@ -64,33 +64,21 @@ pub fn run(
     timeout: Duration,
     out: &mut dyn Write,
 ) -> Result<usize, QueryError> {
-    run_inner(store, query, params, format, timeout, out, None)
+    run_with_plan(store, query, params, format, timeout, out, None)
 }
 
-/// [`run`], and then Oxigraph's plan for the query with each operator's rows and time
-/// (JSON), written to `explain`: the way to see why a query is slow on a given store
-/// (which joins are nested loops, which are hash joins, where the rows come from).
-/// Collecting the figures costs time of its own, so the query runs slower than with `run`.
-pub fn run_explained(
+/// [`run`], and when `plan` is given, Oxigraph's plan for the query with each operator's
+/// rows and time (JSON) written to it after the results: the way to see why a query is slow
+/// on a given store (which joins are nested loops, which are hash joins, where the rows come
+/// from). Collecting the figures costs time of its own, so the query runs slower.
+pub fn run_with_plan(
     store: &Store,
     query: &str,
     params: &[(Variable, Term)],
     format: ResultFormat,
     timeout: Duration,
     out: &mut dyn Write,
-    explain: &mut dyn Write,
-) -> Result<usize, QueryError> {
-    run_inner(store, query, params, format, timeout, out, Some(explain))
-}
-
-fn run_inner(
-    store: &Store,
-    query: &str,
-    params: &[(Variable, Term)],
-    format: ResultFormat,
-    timeout: Duration,
-    out: &mut dyn Write,
-    explain: Option<&mut dyn Write>,
+    plan: Option<&mut dyn Write>,
 ) -> Result<usize, QueryError> {
     let token = CancellationToken::new();
     let mut prepared = SparqlEvaluator::new()
@@ -111,19 +99,19 @@ fn run_inner(
         });
         (tx, handle)
     };
-    let result = match explain {
+    let result = match plan {
         None => write_results(
             prepared.on_store(store).execute(),
             format,
             out,
             timeout.as_secs(),
         ),
-        Some(explain_out) => {
+        Some(plan_out) => {
             let (results, explanation) = prepared.on_store(store).compute_statistics().explain();
             // The figures are complete only once every solution has been read.
             write_results(results, format, out, timeout.as_secs()).and_then(|rows| {
-                explanation.write_in_json(&mut *explain_out)?;
-                writeln!(explain_out)?;
+                explanation.write_in_json(&mut *plan_out)?;
+                writeln!(plan_out)?;
                 Ok(rows)
             })
         }

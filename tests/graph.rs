@@ -185,7 +185,7 @@ fn organisation_history_takes_any_alias() {
     }
 }
 
-/// `run_explained` gives the same rows as `run` plus Oxigraph's plan with figures, and the
+/// `run_with_plan` gives the same rows as `run` plus Oxigraph's plan with figures, and the
 /// curated queries are planned without a cross product (a join with no key variable: every
 /// row of one side against every row of the other), the shape that made
 /// organisation-history run every branch for every organisation.
@@ -223,14 +223,14 @@ fn curated_queries_are_planned_without_cross_products() {
         )
         .expect("query runs");
         let (mut out, mut plan) = (Vec::new(), Vec::new());
-        let explained_rows = query::run_explained(
+        let explained_rows = query::run_with_plan(
             gs.store(),
             &text,
             &params,
             ResultFormat::Csv,
             Duration::from_secs(60),
             &mut out,
-            &mut plan,
+            Some(&mut plan),
         )
         .expect("query runs with explanation");
         assert_eq!(explained_rows, rows, "{name}");
