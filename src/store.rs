@@ -58,18 +58,35 @@ pub enum IngestOutcome {
     Unchanged,
 }
 
-/// Memory the bulk loader may use per commit (Oxigraph's default is 2 GB per thread);
-/// keeps `referat ingest` well under 500 MiB whatever the corpus size.
+/// Memory the bulk loader may use (Oxigraph's default is 2 GB per thread); keeps
+/// `referat ingest` well under 500 MiB whatever the corpus or batch size.
 const BULK_LOAD_MEMORY_MB: usize = 128;
 
-/// New documents waiting to be bulk-loaded together (see [`GraphStore::stage`]).
-#[derive(Debug, Default)]
-pub struct Batch {
-    quads: Vec<Quad>,
+/// Threads the bulk loader sorts and writes chunks on.
+fn bulk_load_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// Quads handed to the bulk loader at a time: exactly what it takes per thread within
+/// [`BULK_LOAD_MEMORY_MB`], so each hand-over becomes one set of sorted files on disk and
+/// a batch of any size holds at most a few chunks in memory.
+pub fn bulk_load_chunk() -> usize {
+    (BULK_LOAD_MEMORY_MB * 1000 / bulk_load_threads()).max(1)
+}
+
+/// New documents waiting to be bulk-loaded together (see [`GraphStore::stage`]). Its
+/// quads go to an open bulk loader chunk by chunk, which writes them to files beside the
+/// store in the background while the next documents are parsed; they become visible, all
+/// at once, when the batch commits. Dropping an uncommitted batch deletes those files.
+#[derive(Default)]
+pub struct Batch<'s> {
+    loader: Option<oxigraph::store::BulkLoader<'s>>,
+    chunk: Vec<Quad>,
+    len: usize,
     graphs: std::collections::HashSet<NamedNode>,
 }
 
-impl Batch {
+impl Batch<'_> {
     /// True when a document of `graph` is already waiting in this batch.
     pub fn holds(&self, graph: &NamedNode) -> bool {
         self.graphs.contains(graph)
@@ -77,12 +94,12 @@ impl Batch {
 
     /// Quads waiting (documents' quads and their manifest entries).
     pub fn len(&self) -> usize {
-        self.quads.len()
+        self.len
     }
 
     /// True when nothing waits.
     pub fn is_empty(&self) -> bool {
-        self.quads.is_empty()
+        self.len == 0
     }
 }
 
@@ -172,7 +189,11 @@ impl GraphStore {
     /// nothing. When `batch` already holds this document's graph (two files of one name),
     /// the batch is committed first; callers that report per batch check
     /// [`Batch::holds`] and commit themselves before.
-    pub fn stage(&self, minutes: &Minutes, batch: &mut Batch) -> Result<Staged, StoreError> {
+    pub fn stage<'s>(
+        &'s self,
+        minutes: &Minutes,
+        batch: &mut Batch<'s>,
+    ) -> Result<Staged, StoreError> {
         let graph = rdf::document_graph(minutes, &self.config);
         if batch.holds(&graph) {
             self.commit_batch(batch)?;
@@ -208,32 +229,52 @@ impl GraphStore {
         }
         let n = quads.len();
         let mg = GraphName::NamedNode(manifest);
-        batch.quads.extend(quads.own);
-        batch.quads.extend(quads.shared);
+        let mut staged = quads.own;
+        staged.extend(quads.shared);
         for (p, value) in entries {
-            batch
-                .quads
-                .push(Quad::new(graph.clone(), p, value, mg.clone()));
+            staged.push(Quad::new(graph.clone(), p, value, mg.clone()));
         }
+        batch.len += staged.len();
         batch.graphs.insert(graph);
+        let chunk = bulk_load_chunk();
+        for q in staged {
+            batch.chunk.push(q);
+            if batch.chunk.len() >= chunk {
+                self.hand_over(batch)?;
+            }
+        }
         Ok(Staged::Pending(n))
+    }
+
+    /// Gives the batch's current chunk to its bulk loader (opened on first use), which
+    /// sorts and writes it on a thread of its own; waits only when every thread is busy.
+    fn hand_over<'s>(&'s self, batch: &mut Batch<'s>) -> Result<(), StoreError> {
+        if batch.chunk.is_empty() {
+            return Ok(());
+        }
+        let loader = batch.loader.get_or_insert_with(|| {
+            self.store
+                .bulk_loader()
+                .with_num_threads(bulk_load_threads())
+                .with_max_memory_size_in_megabytes(BULK_LOAD_MEMORY_MB)
+        });
+        let chunk = std::mem::take(&mut batch.chunk);
+        loader.load_quads(chunk)?;
+        Ok(())
     }
 
     /// Writes every document staged in `batch` in one atomic bulk load and empties it. On
     /// error nothing of the batch is in the store.
-    pub fn commit_batch(&self, batch: &mut Batch) -> Result<(), StoreError> {
-        if batch.quads.is_empty() {
-            batch.graphs.clear();
-            return Ok(());
-        }
-        let quads = std::mem::take(&mut batch.quads);
+    pub fn commit_batch<'s>(&'s self, batch: &mut Batch<'s>) -> Result<(), StoreError> {
+        let handed = self.hand_over(batch);
+        let loader = batch.loader.take();
+        batch.chunk.clear();
+        batch.len = 0;
         batch.graphs.clear();
-        let mut loader = self
-            .store
-            .bulk_loader()
-            .with_max_memory_size_in_megabytes(BULK_LOAD_MEMORY_MB);
-        loader.load_quads(quads)?;
-        loader.commit()?;
+        handed?;
+        if let Some(loader) = loader {
+            loader.commit()?;
+        }
         Ok(())
     }
 

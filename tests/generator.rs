@@ -146,3 +146,64 @@ fn generated_minutes_parse_and_ingest() {
         assert!(rows >= 10, "{q}: {rows} rows from 50 generated documents");
     }
 }
+
+/// A bulk batch bigger than the loader's chunk goes to disk in several hand-overs before it
+/// commits. Committed, the store holds exactly what storing each document on its own gives;
+/// dropped uncommitted, nothing of it.
+#[test]
+fn a_batch_of_several_chunks_commits_whole_or_not_at_all() {
+    use referat::store::{bulk_load_chunk, Batch, Staged};
+    use std::collections::HashSet;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs_dir = dir.path().join("docs");
+    std::fs::create_dir_all(&docs_dir).expect("docs dir");
+    let open = |name: &str| GraphStore::open(&dir.path().join(name), RdfConfig::default());
+    let (one, batched, dropped) = (
+        open("one").expect("store"),
+        open("batched").expect("store"),
+        open("dropped").expect("store"),
+    );
+    let opts = ParseOptions::default();
+    let chunk = bulk_load_chunk();
+    let mut g = gen_minutes::Generator::new(11, 0.2);
+    let mut batch = Batch::default();
+    let mut lost = Batch::default();
+    let mut docs = 0;
+    while batch.len() < chunk * 3 / 2 {
+        assert!(docs < 2000, "{docs} documents and still under 1.5 chunks");
+        let d = g.next_doc();
+        let path = docs_dir.join(&d.file_name);
+        std::fs::write(&path, d.text.as_bytes()).expect("write");
+        let m = parse::parse_file(&path, &opts).expect("generated minutes parse");
+        one.ingest(&m).expect("stored alone");
+        let staged = batched.stage(&m, &mut batch).expect("staged");
+        assert!(matches!(staged, Staged::Pending(_)), "{staged:?}");
+        dropped.stage(&m, &mut lost).expect("staged");
+        docs += 1;
+    }
+    drop(lost);
+    batched.commit_batch(&mut batch).expect("commit");
+    assert!(batch.is_empty());
+
+    let all = |s: &GraphStore| -> HashSet<oxigraph::model::Quad> {
+        s.store()
+            .iter()
+            .collect::<Result<_, _>>()
+            .expect("read store")
+    };
+    let (want, have) = (all(&one), all(&batched));
+    assert!(want.len() > chunk, "{} quads", want.len());
+    assert_eq!(have.len(), want.len());
+    assert!(
+        have == want,
+        "the batched store differs from one stored per document"
+    );
+    let graphs = batched.document_graphs().expect("graphs");
+    assert!(
+        graphs.len() > docs,
+        "{docs} documents and the shared entities graph"
+    );
+    assert_eq!(graphs, one.document_graphs().expect("graphs"));
+    assert!(dropped.document_graphs().expect("graphs").is_empty());
+    assert_eq!(dropped.len().expect("len"), 0, "nothing of a dropped batch");
+}
