@@ -183,7 +183,13 @@ impl<'a> Ingester<'a> {
                     done.extend(self.commit());
                 }
             }
-            Err(e) => done.push(result(Err(e.to_string()))),
+            Err(e) => {
+                done.push(result(Err(e.to_string())));
+                // A failed hand-over fails the whole batch: say so for its files now.
+                if self.batch.failed() {
+                    done.extend(self.commit());
+                }
+            }
         }
         done
     }

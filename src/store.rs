@@ -30,6 +30,8 @@ pub enum StoreError {
     Storage(#[from] StorageError),
     #[error("invalid IRI: {0}")]
     Iri(String),
+    #[error("an earlier write of this batch failed: {0}")]
+    BatchFailed(String),
 }
 
 /// The default location: `$REFERAT_STORE`, else `$XDG_DATA_HOME/referat/store`, else
@@ -84,6 +86,9 @@ pub struct Batch<'s> {
     chunk: Vec<Quad>,
     len: usize,
     graphs: std::collections::HashSet<NamedNode>,
+    /// Why a hand-over failed: the chunks already on disk are gone with the loader, so
+    /// the batch can only fail as a whole at its commit.
+    failed: Option<String>,
 }
 
 impl Batch<'_> {
@@ -100,6 +105,20 @@ impl Batch<'_> {
     /// True when nothing waits.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// True when a hand-over failed: committing will fail, storing none of the batch.
+    pub fn failed(&self) -> bool {
+        self.failed.is_some()
+    }
+
+    /// Gives up what is on disk (dropping the loader deletes its files) and remembers
+    /// why, so the commit fails instead of storing part of the batch.
+    fn fail(&mut self, e: StoreError) -> StoreError {
+        self.loader = None;
+        self.chunk.clear();
+        self.failed = Some(e.to_string());
+        e
     }
 }
 
@@ -240,7 +259,9 @@ impl GraphStore {
         for q in staged {
             batch.chunk.push(q);
             if batch.chunk.len() >= chunk {
-                self.hand_over(batch)?;
+                if let Err(e) = self.hand_over(batch) {
+                    return Err(batch.fail(e));
+                }
             }
         }
         Ok(Staged::Pending(n))
@@ -266,7 +287,10 @@ impl GraphStore {
     /// Writes every document staged in `batch` in one atomic bulk load and empties it. On
     /// error nothing of the batch is in the store.
     pub fn commit_batch<'s>(&'s self, batch: &mut Batch<'s>) -> Result<(), StoreError> {
-        let handed = self.hand_over(batch);
+        let handed = match batch.failed.take() {
+            Some(why) => Err(StoreError::BatchFailed(why)),
+            None => self.hand_over(batch),
+        };
         let loader = batch.loader.take();
         batch.chunk.clear();
         batch.len = 0;
