@@ -658,21 +658,21 @@ pub fn detect(text: &str, page_starts: &[usize], lex: &Lexicon) -> DamageReport 
 /// lexicon of one [`Lexicon::id`] and emptied when another lexicon or a full map comes.
 struct LexiconCache<V> {
     lexicon: u64,
-    map: HashMap<String, V>,
+    map: FxHashMap<String, V>,
 }
 
 impl<V> LexiconCache<V> {
     fn new() -> Self {
         LexiconCache {
             lexicon: 0,
-            map: HashMap::new(),
+            map: FxHashMap::default(),
         }
     }
 
-    fn for_lexicon(&mut self, lexicon: u64, limit: usize) -> &mut HashMap<String, V> {
+    fn for_lexicon(&mut self, lexicon: u64, limit: usize) -> &mut FxHashMap<String, V> {
         if self.lexicon != lexicon || self.map.len() > limit {
             self.lexicon = lexicon;
-            self.map = HashMap::new();
+            self.map = FxHashMap::default();
         }
         &mut self.map
     }
@@ -691,7 +691,7 @@ fn detect_with(
     tokens: &[Token],
     ranges: &[(usize, usize)],
     lex: &Lexicon,
-    cache: &mut HashMap<String, bool>,
+    cache: &mut FxHashMap<String, bool>,
 ) -> DamageReport {
     let mut key = String::new();
     let mut pages: Vec<PageDamage> = Vec::with_capacity(ranges.len());
@@ -895,7 +895,7 @@ fn repair_with(
     tokens: &[Token],
     damaged_ranges: &[(usize, usize)],
     lex: &Lexicon,
-    cache: &mut HashMap<String, Option<Analysis>>,
+    cache: &mut FxHashMap<String, Option<Analysis>>,
 ) -> Vec<Change> {
     let in_damaged = |pos: usize| damaged_ranges.iter().any(|&(s, e)| pos >= s && pos < e);
     let mut changes = Vec::new();
