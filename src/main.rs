@@ -122,6 +122,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         cache_dir: Option<PathBuf>,
     },
+    /// Compact the store after a large ingest: smaller on disk, faster queries.
+    Optimize,
     /// Push the graphs to an external SPARQL store (Graph Store Protocol).
     Push {
         /// The remote SPARQL endpoint, e.g. http://127.0.0.1:8890/sparql
@@ -414,6 +416,28 @@ fn run(cli: Cli) -> Result<()> {
             };
             writeln!(out, "{}", referat::link::run(&gs, &args)?)?;
         }
+        Command::Optimize => {
+            let path = cli.store.unwrap_or_else(store::default_location);
+            // Opening would create an empty store: a wrong path must not look like success.
+            if !path.join("CURRENT").is_file() {
+                anyhow::bail!(
+                    "{}: no store here (a store is made by `referat ingest`)",
+                    path.display()
+                );
+            }
+            let gs = open_store(Some(path), &cli.base)?;
+            let before = gs.disk_size();
+            let started = std::time::Instant::now();
+            gs.optimize()?;
+            writeln!(
+                out,
+                "optimized {}: {} → {} on disk in {:.1} s",
+                gs.path().display(),
+                human_bytes(before),
+                human_bytes(gs.disk_size()),
+                started.elapsed().as_secs_f64()
+            )?;
+        }
         Command::Push {
             endpoint,
             graph_store,
@@ -435,6 +459,16 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Sizes as people read them (decimal units, like `du -h --si`).
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000_000 => format!("{:.1} GB", n as f64 / 1e9),
+        n if n >= 1_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        n if n >= 1_000 => format!("{:.1} kB", n as f64 / 1e3),
+        n => format!("{n} B"),
+    }
 }
 
 fn open_store(path: Option<PathBuf>, base: &str) -> Result<GraphStore> {

@@ -459,6 +459,29 @@ impl GraphStore {
         Ok(self.store.is_empty()?)
     }
 
+    /// Compacts the store. Bulk loading leaves many overlapping sorted files that every
+    /// look-up has to consult; after a large ingest, merging them makes the store about 40 %
+    /// smaller and queries 10–20 % faster (bench/RESULTS.md), at the cost of rewriting it once.
+    pub fn optimize(&self) -> Result<(), StoreError> {
+        #[cfg(feature = "rocksdb")]
+        self.store.optimize()?;
+        Ok(())
+    }
+
+    /// Bytes the store's files take on disk (0 for an in-memory store); reported around
+    /// [`GraphStore::optimize`] so the user sees what it bought.
+    pub fn disk_size(&self) -> u64 {
+        std::fs::read_dir(&self.path)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.metadata().ok())
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
     /// Make sure everything is on disk.
     pub fn flush(&self) -> Result<(), StoreError> {
         #[cfg(feature = "rocksdb")]

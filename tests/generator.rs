@@ -207,3 +207,77 @@ fn a_batch_of_several_chunks_commits_whole_or_not_at_all() {
     assert!(dropped.document_graphs().expect("graphs").is_empty());
     assert_eq!(dropped.len().expect("len"), 0, "nothing of a dropped batch");
 }
+
+/// `referat optimize` after an ingest in many small bulk batches: the store keeps exactly
+/// the same quads, ends up in fewer files, and a path with no store is refused, not created.
+#[test]
+fn optimize_merges_the_files_of_many_batches_and_keeps_every_quad() {
+    use std::collections::HashSet;
+    use std::process::Command;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs_dir = dir.path().join("docs");
+    std::fs::create_dir_all(&docs_dir).expect("docs dir");
+    let mut g = gen_minutes::Generator::new(5, 0.2);
+    for _ in 0..40 {
+        let d = g.next_doc();
+        std::fs::write(docs_dir.join(&d.file_name), d.text.as_bytes()).expect("write");
+    }
+    let store = dir.path().join("store");
+    let referat = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_referat"))
+            .env_remove("REFERAT_STORE")
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("run referat");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let docs = docs_dir.to_string_lossy().into_owned();
+    let (code, _, err) = referat(&["ingest", "-q", "--batch-quads", "10000", &docs]);
+    assert_eq!(code, Some(0), "{err}");
+    let sst_files = || {
+        std::fs::read_dir(&store)
+            .expect("store folder")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "sst"))
+            .count()
+    };
+    let quads = || -> HashSet<oxigraph::model::Quad> {
+        let s = GraphStore::open(&store, RdfConfig::default()).expect("open store");
+        s.store().iter().collect::<Result<_, _>>().expect("read")
+    };
+    let (files_before, quads_before) = (sst_files(), quads());
+    assert!(quads_before.len() > 40_000, "{} quads", quads_before.len());
+
+    let (code, out, err) = referat(&["optimize"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("optimized "), "{out}");
+    let files_after = sst_files();
+    assert!(
+        files_after < files_before,
+        "{files_before} files before, {files_after} after"
+    );
+    assert!(quads() == quads_before, "optimize changed the quads");
+
+    let nowhere = dir.path().join("no-store-here");
+    let out = Command::new(env!("CARGO_BIN_EXE_referat"))
+        .env_remove("REFERAT_STORE")
+        .arg("--store")
+        .arg(&nowhere)
+        .arg("optimize")
+        .output()
+        .expect("run referat");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no-store-here") && err.contains("no store"),
+        "{err}"
+    );
+    assert!(!nowhere.exists(), "a failed optimize created a store");
+}
