@@ -5,7 +5,11 @@
 //! taking files from a shared counter. Prints `files bytes seconds MB/s items failed` on
 //! one line (tab-separated). File reading is outside the timed part.
 //!
-//! Usage: `cargo run --release --example bench_parse -- DIR [--threads N]`
+//! With `--dump FILE` it parses every file once more, untimed, and writes each result as
+//! one JSON line (files in name order, an error as `{"error": …}`): a golden file to
+//! diff when the parser is changed for speed.
+//!
+//! Usage: `cargo run --release --example bench_parse -- DIR [--threads N] [--dump FILE]`
 
 use referat::parse::{parse_prepared, prepare_bytes, ParseOptions};
 use std::path::PathBuf;
@@ -84,5 +88,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         items,
         failed
     );
+    if let Some(out) = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+    {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+        for f in &files {
+            let name = f.display().to_string();
+            let r =
+                prepare_bytes(&std::fs::read(f)?, &opts).and_then(|p| parse_prepared(&p, &name));
+            match r {
+                Ok(m) => serde_json::to_writer(&mut w, &m)?,
+                Err(e) => {
+                    serde_json::to_writer(&mut w, &serde_json::json!({"error": e.to_string()}))?
+                }
+            }
+            writeln!(w)?;
+        }
+    }
     Ok(())
 }

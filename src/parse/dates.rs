@@ -21,6 +21,10 @@ static MONTHS: Lazy<HashMap<String, u32>> = Lazy::new(|| {
 });
 
 /// `18. juni 2025`: only digits, letters, white space and periods.
+///
+/// Digits here and in the other date patterns are `[0-9]`, not `\d`: the parts are read
+/// with Rust's integer parsing, which takes ASCII digits only, and a Unicode `\d` keeps
+/// the regex off its fast path (a scan three times slower).
 static WORD_DATE: Lazy<Gated> = Lazy::new(|| {
     let names: Vec<String> = {
         let mut v: Vec<String> = MONTHS.keys().cloned().collect();
@@ -29,7 +33,7 @@ static WORD_DATE: Lazy<Gated> = Lazy::new(|| {
     };
     Gated::new(
         &format!(
-            r"(?i)\b(\d{{1,2}})\.?\s+({})\.?(?:\s+(\d{{4}}))?\b",
+            r"(?i)\b([0-9]{{1,2}})\.?\s+({})\.?(?:\s+([0-9]{{4}}))?\b",
             names.join("|")
         ),
         |c| c.is_alphanumeric() || c.is_whitespace() || c == '.',
@@ -38,13 +42,14 @@ static WORD_DATE: Lazy<Gated> = Lazy::new(|| {
 
 /// `18-06-2025`: only digits and separators.
 static NUMERIC_DATE: Lazy<Gated> = Lazy::new(|| {
-    Gated::new(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b", |c| {
+    Gated::new(r"\b([0-9]{1,2})[-./]([0-9]{1,2})[-./]([0-9]{4})\b", |c| {
         c.is_numeric() || matches!(c, '-' | '.' | '/')
     })
 });
 
-static TIME: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b").unwrap_or_else(|_| never()));
+static TIME: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"\b([01]?[0-9]|2[0-3])[:.]([0-5][0-9])\b").unwrap_or_else(|_| never())
+});
 
 fn never() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))

@@ -460,25 +460,29 @@ pub fn extract(
     // context ("Steffen Damsgaard" / "Steffen Husted Damgaard", both CDEU) are merged,
     // with the evidence recorded.
     let names: Vec<String> = people.keys().cloned().collect();
+    let tokens: Vec<Vec<&str>> = names.iter().map(|n| n.split(' ').collect()).collect();
     let mut merged: HashSet<String> = HashSet::new();
-    for a in &names {
-        for b in &names {
+    for (a, ta) in names.iter().zip(&tokens) {
+        for (b, tb) in names.iter().zip(&tokens) {
             if a == b || merged.contains(a) || merged.contains(b) {
                 continue;
             }
-            let (ta, tb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
-            if ta.len() > tb.len() {
+            // Both a short form and a near spelling share the first name: most pairs end
+            // here, before their records are looked at.
+            if ta.len() > tb.len() || ta.first() != tb.first() {
                 continue;
             }
-            let prefix = ta.len() < tb.len() && tb.starts_with(&ta);
-            let pa = people.get(a).cloned().unwrap_or_default();
-            let pb = people.get(b).cloned().unwrap_or_default();
+            let prefix = ta.len() < tb.len() && tb.starts_with(ta);
+            let close = ta.len() >= 2 && edit_distance(ta[ta.len() - 1], tb[tb.len() - 1]) <= 1;
+            if !prefix && !close {
+                continue;
+            }
+            let (Some(pa), Some(pb)) = (people.get(a), people.get(b)) else {
+                continue;
+            };
             let shared_org = pa.orgs.iter().find(|o| pb.orgs.contains(o)).cloned();
             let shared_item = pa.items.iter().find(|i| pb.items.contains(i)).cloned();
-            let near = ta.first() == tb.first()
-                && ta.len() >= 2
-                && edit_distance(ta[ta.len() - 1], tb[tb.len() - 1]) <= 1
-                && (shared_org.is_some() || shared_item.is_some());
+            let near = close && (shared_org.is_some() || shared_item.is_some());
             // Of two equally long spellings, keep the better attested one (more roles,
             // then the longer, then the first in order) so the choice is deterministic.
             let keep_b = ta.len() < tb.len()
@@ -495,10 +499,11 @@ pub fn extract(
                     };
                     format!("{a}: same first name, surname one edit from {b}'s, {context}")
                 };
+                let pa = pa.clone();
                 if let Some(target) = people.get_mut(b) {
                     target.aliases.push(a.clone());
-                    target.aliases.extend(pa.aliases.clone());
-                    target.roles.extend(pa.roles.clone());
+                    target.aliases.extend(pa.aliases);
+                    target.roles.extend(pa.roles);
                     target.merged_from.push(why);
                     for o in pa.orgs {
                         if !target.orgs.contains(&o) {
@@ -1072,7 +1077,7 @@ fn find_relations(
 
 /// "med udgangen af 2025" → 2025-12-31.
 fn static_year_end(text: &str) -> Option<String> {
-    static END: Lazy<Regex> = Lazy::new(|| re(r"udgangen af (\d{4})"));
+    static END: Lazy<Regex> = Lazy::new(|| re(r"udgangen af ([0-9]{4})"));
     END.captures(text)
         .and_then(|c| c.get(1))
         .map(|y| format!("{}-12-31", y.as_str()))

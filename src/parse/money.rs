@@ -52,17 +52,19 @@ static PER_CHARS: Lazy<usize> = Lazy::new(|| {
         .unwrap_or(0)
 });
 
+/// `1.500.000 kr.`, `2,5 mio. kr.`, `10-12 mia. kroner`. ASCII digits, as in the date
+/// patterns: the numbers are parsed by Rust, which takes no others.
 static AMOUNT: Lazy<Regex> = Lazy::new(|| {
     let scales: Vec<String> = SCALES.iter().map(|(w, _)| regex::escape(w)).collect();
     Regex::new(&format!(
-        r"(?i)(?:^|[^\d,.])(-?\d{{1,3}}(?:\.\d{{3}})+|-?\d+)(?:,(\d+))?(?:\s*[-–]\s*(\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,(\d+))?)?\s*(?:({})\s*)?(kr\.?|kroner|DKK)(?:\W|$)",
+        r"(?i)(?:^|[^0-9,.])(-?[0-9]{{1,3}}(?:\.[0-9]{{3}})+|-?[0-9]+)(?:,([0-9]+))?(?:\s*[-–]\s*([0-9]{{1,3}}(?:\.[0-9]{{3}})+|[0-9]+)(?:,([0-9]+))?)?\s*(?:({})\s*)?(kr\.?|kroner|DKK)(?:\W|$)",
         scales.join("|")
     ))
     .unwrap_or_else(|_| never())
 });
 
 static LEVEL_YEAR: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^\s*\(?\s*(\d{4})\s*-?\s*(?:niveau|pl|priser|p/l|pris-\s*og\s*lønniveau)")
+    Regex::new(r"^\s*\(?\s*([0-9]{4})\s*-?\s*(?:niveau|pl|priser|p/l|pris-\s*og\s*lønniveau)")
         .unwrap_or_else(|_| never())
 });
 

@@ -6,7 +6,7 @@
 //! `data/parse/`.
 
 use super::dates::{self, FoundDate};
-use super::structure::{join_lines, text_lines};
+use super::structure::join_text;
 use crate::model::{AgendaItem, Reference, Span};
 use once_cell::sync::Lazy;
 
@@ -64,8 +64,7 @@ pub fn item_references(
     let mut out: Vec<Reference> = Vec::new();
     let mut next_seen = false;
     // Search per paragraph with line breaks folded, so "den 8.\napril" is one date.
-    let lines = text_lines(item_text);
-    let flat: String = join_lines(&lines.iter().collect::<Vec<_>>());
+    let flat: String = join_text(item_text);
     // Map positions in `flat` back to `item_text` by walking non-space chars in step (built
     // when the first reference needs it: most items have none).
     let aligned = std::cell::OnceCell::new();

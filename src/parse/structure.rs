@@ -22,10 +22,12 @@ fn re(p: &str) -> Regex {
 }
 
 static CASE_LINE: Lazy<Regex> = Lazy::new(|| {
-    re(r"^([A-ZÆØÅ]{2,6}-\d{4}-\d{2,7})(?:\s+((?:[\p{L}]{1,6})(?:\s*/\s*[\p{L}]{1,6})*))?\s*$")
+    re(
+        r"^([A-ZÆØÅ]{2,6}-[0-9]{4}-[0-9]{2,7})(?:\s+((?:[\p{L}]{1,6})(?:\s*/\s*[\p{L}]{1,6})*))?\s*$",
+    )
 });
-static ITEM_NO: Lazy<Regex> = Lazy::new(|| re(r"^(\d{1,2})\.(\d{1,2})\.?(?:\s+(\S.*))?$"));
-static SECTION_NO: Lazy<Regex> = Lazy::new(|| re(r"^(\d{1,2})\.(?:\s+(\S.*))?$"));
+static ITEM_NO: Lazy<Regex> = Lazy::new(|| re(r"^([0-9]{1,2})\.([0-9]{1,2})\.?(?:\s+(\S.*))?$"));
+static SECTION_NO: Lazy<Regex> = Lazy::new(|| re(r"^([0-9]{1,2})\.(?:\s+(\S.*))?$"));
 static BODY: Lazy<Regex> = Lazy::new(|| re(r"(?i)\bKKR[\s-]+(\p{L}{4,})"));
 static PARTICIPANT: Lazy<Regex> =
     Lazy::new(|| re(r"^(\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+){1,3}),\s*([^,]+?)(?:,\s*(.+))?$"));
@@ -37,9 +39,9 @@ fn is_case_line(line: &str) -> bool {
 }
 
 /// Captures of `ITEM_NO` or `SECTION_NO`, skipping the regex for lines that do not start
-/// with a digit (both patterns begin with `^\d`).
+/// with a digit (both patterns begin with `^[0-9]`).
 fn number_line<'a>(re: &Regex, line: &'a str) -> Option<regex::Captures<'a>> {
-    if !line.starts_with(|c: char| c.is_numeric()) {
+    if !line.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
     re.captures(line)
@@ -599,6 +601,19 @@ fn fold_ws(s: &str) -> String {
 
 /// Append `s` with white-space runs folded to one space and trimmed (as `fold_ws`).
 fn push_folded(out: &mut String, s: &str) {
+    // Most lines are already folded: no white space but single ASCII spaces inside. Every
+    // other white-space char is a control byte or starts with one of the lead bytes checked.
+    let b = s.as_bytes();
+    let plain = b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+        && !b
+            .iter()
+            .any(|&c| matches!(c, b'\t'..=b'\r' | 0x1c..=0x1f | 0xc2 | 0xe1 | 0xe2 | 0xe3))
+        && !b.windows(2).any(|w| w == b"  ");
+    if plain {
+        out.push_str(s);
+        return;
+    }
     for (k, w) in s.split_whitespace().enumerate() {
         if k > 0 {
             out.push(' ');
@@ -657,14 +672,27 @@ fn split_parts<'a>(content: &[&'a TextLine]) -> Vec<(String, Vec<&'a TextLine>)>
 /// Join part lines into clean text: paragraphs separated by a blank line, list items on
 /// their own lines, other line breaks folded to spaces.
 pub(crate) fn join_lines(ls: &[&TextLine]) -> String {
+    join_trimmed(ls.iter().map(|l| (l.text.as_str(), l.blank)))
+}
+
+/// `join_lines(text_lines(text))`, without building the lines.
+pub(crate) fn join_text(text: &str) -> String {
+    join_trimmed(text.split('\n').map(|l| {
+        let t = l.trim();
+        (t, t.is_empty())
+    }))
+}
+
+/// The join of `join_lines` over `(trimmed line, blank)` pairs.
+fn join_trimmed<'a>(ls: impl Iterator<Item = (&'a str, bool)>) -> String {
     let mut out = String::new();
     let mut pending_para = false;
-    for l in ls {
-        if l.blank {
+    for (text, blank) in ls {
+        if blank {
             pending_para = !out.is_empty();
             continue;
         }
-        let bullet = l.text.starts_with("- ");
+        let bullet = text.starts_with("- ");
         if out.is_empty() {
         } else if pending_para {
             out.push_str("\n\n");
@@ -674,9 +702,10 @@ pub(crate) fn join_lines(ls: &[&TextLine]) -> String {
             out.push(' ');
         }
         pending_para = false;
-        push_folded(&mut out, &l.text);
+        push_folded(&mut out, text);
     }
-    out.trim().to_string()
+    // Folded lines neither start nor end with white space, so `out` is already trimmed.
+    out
 }
 
 /// The recommendations of an `Indstilling` part: each `- at …` bullet, or the single
