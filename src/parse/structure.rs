@@ -11,7 +11,7 @@ use crate::model::{AgendaItem, Decision, Meeting, Participant, Section, Span};
 use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 fn never() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
@@ -952,14 +952,17 @@ fn cover_body(line: &str, text: &str) -> Option<String> {
 
 /// Compile `pattern`, reusing the regex when an earlier document had the same one (the
 /// cover of every minutes of one committee names it alike, and compiling is slow).
-fn cached_regex(pattern: &str) -> Option<Regex> {
+///
+/// The regexes are shared through an `Arc`: a cloned `Regex` gets a new, empty search
+/// cache, and rebuilding its lazy DFA on every document cost more than the search itself.
+fn cached_regex(pattern: &str) -> Option<Arc<Regex>> {
     /// Patterns kept at most; the cache starts over when full.
     const LIMIT: usize = 256;
-    static CACHE: Lazy<Mutex<HashMap<String, Regex>>> = Lazy::new(Mutex::default);
+    static CACHE: Lazy<Mutex<HashMap<String, Arc<Regex>>>> = Lazy::new(Mutex::default);
     if let Some(r) = CACHE.lock().ok().and_then(|c| c.get(pattern).cloned()) {
         return Some(r);
     }
-    let r = Regex::new(pattern).ok()?;
+    let r = Arc::new(Regex::new(pattern).ok()?);
     if let Ok(mut c) = CACHE.lock() {
         if c.len() >= LIMIT {
             c.clear();
