@@ -567,56 +567,90 @@ pub struct DamageReport {
     pub pages: Vec<PageDamage>,
 }
 
-/// One token of the text, in char offsets.
+/// One token of the text, in char offsets (and byte offsets, to look it up by slice).
 struct Token {
     start: usize,
     end: usize,
+    byte_start: usize,
+    byte_end: usize,
 }
 
 fn is_token_char(c: char) -> bool {
     c.is_alphabetic() || c == '@' || c == '&' || c == '|'
 }
 
-/// Tokens and the char ranges of URLs / e-mail addresses (never touched).
-fn tokenize(chars: &[char]) -> Vec<Token> {
-    let mut protected = vec![false; chars.len()];
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_whitespace() {
-            i += 1;
+/// Tokens outside URLs and e-mail addresses (never touched), in one pass: a token never
+/// holds white space, so it lies inside one white-space separated chunk, and a URL or an
+/// address drops the tokens of its whole chunk. ASCII bytes are classified without
+/// decoding (most of the text).
+fn tokenize(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let char_at = |b: usize| -> (char, usize) {
+        match bytes[b] {
+            a if a.is_ascii() => (a as char, 1),
+            _ => text[b..]
+                .chars()
+                .next()
+                .map_or(('\u{fffd}', 1), |c| (c, c.len_utf8())),
+        }
+    };
+    let mut tokens = Vec::new();
+    let (mut b, mut ci) = (0usize, 0usize); // byte and char offset
+    while b < bytes.len() {
+        let (c, len) = char_at(b);
+        if c.is_whitespace() {
+            b += len;
+            ci += 1;
             continue;
         }
-        let s = i;
-        while i < chars.len() && !chars[i].is_whitespace() {
-            i += 1;
+        let (chunk_start, first_token) = (b, tokens.len());
+        let mut open: Option<(usize, usize)> = None; // (char, byte) start of a token
+        while b < bytes.len() {
+            let (c, len) = char_at(b);
+            if c.is_whitespace() {
+                break;
+            }
+            match (is_token_char(c), open) {
+                (true, None) => open = Some((ci, b)),
+                (false, Some((s, bs))) => {
+                    tokens.push(Token {
+                        start: s,
+                        end: ci,
+                        byte_start: bs,
+                        byte_end: b,
+                    });
+                    open = None;
+                }
+                _ => {}
+            }
+            b += len;
+            ci += 1;
         }
-        let chunk = &chars[s..i];
+        if let Some((s, bs)) = open {
+            tokens.push(Token {
+                start: s,
+                end: ci,
+                byte_start: bs,
+                byte_end: b,
+            });
+        }
+        let chunk = &bytes[chunk_start..b];
         // Only `W` lower-cases to `w`, and nothing lower-cases to `:`, `/` or `.`, so these
         // tests on the chunk as it stands equal the same tests on its lower-case form.
-        let url = chunk.windows(3).any(|w| w == [':', '/', '/'])
+        let url = chunk.windows(3).any(|w| w == b"://")
             || (chunk.len() >= 4
-                && chunk[..3].iter().all(|&c| c == 'w' || c == 'W')
-                && chunk[3] == '.');
+                && chunk[..3].iter().all(|&c| c == b'w' || c == b'W')
+                && chunk[3] == b'.');
+        // An `@` after the first char with a `.` after it (the first such `@` has one if any
+        // has).
         let at_inner = chunk
             .iter()
-            .enumerate()
-            .any(|(k, &c)| c == '@' && k > 0 && chunk[k..].contains(&'.'));
+            .skip(1)
+            .position(|&c| c == b'@')
+            .is_some_and(|k| chunk[k + 1..].contains(&b'.'));
         if url || at_inner {
-            protected[s..i].iter_mut().for_each(|p| *p = true);
+            tokens.truncate(first_token);
         }
-    }
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_token_char(chars[i]) || protected[i] {
-            i += 1;
-            continue;
-        }
-        let s = i;
-        while i < chars.len() && is_token_char(chars[i]) && !protected[i] {
-            i += 1;
-        }
-        tokens.push(Token { start: s, end: i });
     }
     tokens
 }
@@ -645,12 +679,12 @@ fn has_danish_letter(t: &[char]) -> bool {
 /// undone confusion turns into known ones, against the number of words spelt with æ/ø/å.
 pub fn detect(text: &str, page_starts: &[usize], lex: &Lexicon) -> DamageReport {
     let chars: Vec<char> = text.chars().collect();
-    let tokens = tokenize(&chars);
+    let tokens = tokenize(text);
     let ranges = page_ranges(chars.len(), page_starts);
     SUSPICIOUS.with(|cache| {
         let mut cache = cache.borrow_mut();
         let map = cache.for_lexicon(lex.id, SUSPICIOUS_LIMIT);
-        detect_with(&chars, &tokens, &ranges, lex, map)
+        detect_with(text, &chars, &tokens, &ranges, lex, map)
     })
 }
 
@@ -687,13 +721,13 @@ thread_local! {
 const SUSPICIOUS_LIMIT: usize = 100_000;
 
 fn detect_with(
+    text: &str,
     chars: &[char],
     tokens: &[Token],
     ranges: &[(usize, usize)],
     lex: &Lexicon,
     cache: &mut FxHashMap<String, bool>,
 ) -> DamageReport {
-    let mut key = String::new();
     let mut pages: Vec<PageDamage> = Vec::with_capacity(ranges.len());
     let mut good_per_page = vec![0usize; ranges.len()];
     let mut page = 0;
@@ -720,14 +754,13 @@ fn detect_with(
             good_per_page[page] += 1;
             continue;
         }
-        key.clear();
-        key.extend(tc);
+        let key = &text[t.byte_start..t.byte_end];
         let suspicious = lone_bar
-            || if let Some(&v) = cache.get(key.as_str()) {
+            || if let Some(&v) = cache.get(key) {
                 v
             } else {
                 let v = is_suspicious(tc, lex);
-                cache.insert(key.clone(), v);
+                cache.insert(key.to_string(), v);
                 v
             };
         if suspicious {
@@ -865,7 +898,7 @@ struct Analysis {
 /// likelier (frequent in clean minutes, seen with its neighbour), so sound text survives.
 pub fn repair(text: &str, report: &DamageReport, lex: &Lexicon) -> Vec<Change> {
     let chars: Vec<char> = text.chars().collect();
-    let tokens = tokenize(&chars);
+    let tokens = tokenize(text);
     let damaged_ranges: Vec<(usize, usize)> = report
         .pages
         .iter()
