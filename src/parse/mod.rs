@@ -190,18 +190,18 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
     if s.items.is_empty() {
         return Err(ParseError::NotMinutes);
     }
-    let chars: Vec<char> = text.chars().collect();
+    // Byte ranges of the items (their char ranges found in one walk over the text): item
+    // texts are slices of the clean text, not copies.
+    let byte_ranges = byte_ranges(text, &s.item_ranges);
     let to_source = |i: usize| p.clean.source_offset(i);
     let mut items = s.items;
     let mut references = Vec::new();
     let mut amounts = Vec::new();
     for (k, item) in items.iter_mut().enumerate() {
         let (a, b) = s.item_ranges[k];
-        let item_text: String = chars[a.min(chars.len())..b.min(chars.len())]
-            .iter()
-            .collect();
+        let item_text = &text[byte_ranges[k].0..byte_ranges[k].1];
         item.urls = URL
-            .find_iter(&item_text)
+            .find_iter(item_text)
             .map(|m| m.as_str().to_string())
             .fold(Vec::new(), |mut v, u| {
                 if !v.contains(&u) {
@@ -215,13 +215,13 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
         };
         references.extend(references::item_references(
             item,
-            &item_text,
+            item_text,
             a,
             s.meeting.body.as_deref(),
             s.meeting.date.as_deref(),
             &to_source,
         ));
-        for f in money::find_amounts(&item_text) {
+        for f in money::find_amounts(item_text) {
             let start = a + item_text[..f.start].chars().count();
             let end = a + item_text[..f.end].chars().count();
             amounts.push(Amount {
@@ -241,10 +241,9 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
     }
     // Entities, per item, on the item text with single line breaks folded to spaces
     // (same length, so offsets stay valid).
-    let flats: Vec<String> = s
-        .item_ranges
+    let flats: Vec<String> = byte_ranges
         .iter()
-        .map(|&(a, b)| fold_single_newlines(&chars[a.min(chars.len())..b.min(chars.len())]))
+        .map(|&(a, b)| fold_single_newlines(&text[a..b]))
         .collect();
     let span_fns: Vec<Box<dyn Fn(usize, usize) -> Span + '_>> = s
         .item_ranges
@@ -322,21 +321,45 @@ pub(crate) fn lower_head(rest: &str, n: usize) -> String {
     rest[..cut].to_lowercase()
 }
 
+/// The byte ranges in `text` of char ranges (clamped to the text), found in one walk.
+fn byte_ranges(text: &str, char_ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut wanted: Vec<usize> = char_ranges.iter().flat_map(|&(a, b)| [a, b]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut w = wanted.iter().peekable();
+    for (ci, (bi, _)) in text.char_indices().enumerate() {
+        while let Some(&&c) = w.peek() {
+            if c > ci {
+                break;
+            }
+            at.insert(c, bi);
+            w.next();
+        }
+    }
+    let byte = |c: usize| at.get(&c).copied().unwrap_or(text.len());
+    char_ranges
+        .iter()
+        .map(|&(a, b)| (byte(a), byte(b).max(byte(a))))
+        .collect()
+}
+
 /// Fold single line breaks to spaces, keeping paragraph breaks and list items, without
-/// changing the length (so char offsets stay valid).
-fn fold_single_newlines(chars: &[char]) -> String {
-    let mut out = String::with_capacity(chars.len());
-    for (i, c) in chars.iter().enumerate() {
-        if *c == '\n' {
-            let prev_nl = i > 0 && chars[i - 1] == '\n';
-            let next_nl = chars.get(i + 1) == Some(&'\n');
-            let next_bullet = chars.get(i + 1) == Some(&'-') && chars.get(i + 2) == Some(&' ');
+/// changing the length (so char and byte offsets stay valid). Every byte tested is ASCII,
+/// which no byte inside a multi-byte char equals.
+fn fold_single_newlines(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'\n' {
+            let prev_nl = i > 0 && b[i - 1] == b'\n';
+            let next_nl = b.get(i + 1) == Some(&b'\n');
+            let next_bullet = b.get(i + 1) == Some(&b'-') && b.get(i + 2) == Some(&b' ');
             if !prev_nl && !next_nl && !next_bullet {
-                out.push(' ');
-                continue;
+                out[i] = b' ';
             }
         }
-        out.push(*c);
     }
-    out
+    // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
