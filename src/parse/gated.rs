@@ -110,10 +110,16 @@ impl Gated {
 
     /// The first match of `re` at or after `at`, found with `search` (`find_at` or
     /// `captures_at` of `re`) on a short haystack, and its end.
+    ///
+    /// `stretch` remembers the last stretch end found, `(from, stop, end)`: the chars from
+    /// `from` up to `stop` are all `inside` (`stop` is the first that is not, or the text
+    /// end) and `end` is just past `stop`'s char. Any candidate in `from..=stop` has the
+    /// same end, so a long stretch with many candidates is walked once, not once each.
     fn next<'t, T>(
         &self,
         text: &'t str,
         mut at: usize,
+        stretch: &mut Option<(usize, usize, usize)>,
         search: impl Fn(&'t str, usize) -> Option<(T, usize, usize)>,
     ) -> Option<(T, usize)> {
         loop {
@@ -133,10 +139,19 @@ impl Gated {
             }
             // The full check: from `s` to the end of the stretch of chars a match can hold
             // (plus one char of context).
-            let end = text[s..]
-                .char_indices()
-                .find(|&(_, c)| !(self.inside)(c))
-                .map_or(text.len(), |(i, c)| s + i + c.len_utf8());
+            let end = match *stretch {
+                Some((from, stop, end)) if from <= s && s <= stop => end,
+                _ => {
+                    let (stop, end) = text[s..]
+                        .char_indices()
+                        .find(|&(_, c)| !(self.inside)(c))
+                        .map_or((text.len(), text.len()), |(i, c)| {
+                            (s + i, s + i + c.len_utf8())
+                        });
+                    *stretch = Some((s, stop, end));
+                    end
+                }
+            };
             match search(&text[..end], s) {
                 Some((t, ms, me)) if me > ms => return Some((t, me)),
                 _ => at = end,
@@ -176,7 +191,8 @@ impl Gated {
         let search =
             |hay: &'t str, s: usize| self.re.find_at(hay, s).map(|m| (m, m.start(), m.end()));
         for (mut at, hay) in self.parts(text) {
-            while let Some((m, end)) = self.next(hay, at, search) {
+            let mut stretch = None;
+            while let Some((m, end)) = self.next(hay, at, &mut stretch, search) {
                 out.push(m);
                 at = end;
             }
@@ -194,7 +210,8 @@ impl Gated {
             Some((c, ms, me))
         };
         for (mut at, hay) in self.parts(text) {
-            while let Some((c, end)) = self.next(hay, at, search) {
+            let mut stretch = None;
+            while let Some((c, end)) = self.next(hay, at, &mut stretch, search) {
                 out.push(c);
                 at = end;
             }
