@@ -79,18 +79,41 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(nul) = text.find('\0') {
         return Err(DecodeError::Nul(nul));
     }
-    let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
-        .count();
-    if controls * 100 > text.chars().count().max(1) {
+    let (controls, chars) = count_controls(&text);
+    if controls * 100 > chars.max(1) {
         return Err(DecodeError::Binary("control characters"));
     }
     if text.trim().is_empty() {
         return Err(DecodeError::OnlyWhitespace);
     }
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
     Ok(Decoded { text, warning })
+}
+
+/// Control chars other than line feed, carriage return, tab and form feed, and all chars,
+/// counted on the bytes in one pass: the controls are C0 and DEL (one byte each) and C1
+/// (U+0080–U+009F: `C2 80`–`C2 9F`), and a char starts at every byte that does not
+/// continue one.
+fn count_controls(text: &str) -> (usize, usize) {
+    let b = text.as_bytes();
+    let (mut controls, mut chars) = (0usize, 0usize);
+    for (i, &c) in b.iter().enumerate() {
+        if c & 0xC0 != 0x80 {
+            chars += 1;
+        }
+        let control = match c {
+            b'\n' | b'\r' | b'\t' | 0x0c => false,
+            0x00..=0x1f | 0x7f => true,
+            0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            _ => false,
+        };
+        controls += usize::from(control);
+    }
+    (controls, chars)
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, DecodeError> {
@@ -130,8 +153,13 @@ fn looks_like_bomless_utf16(bytes: &[u8]) -> bool {
         return false;
     }
     let pairs = s.len() / 2;
-    let even = s.iter().step_by(2).filter(|b| **b == 0).count();
-    let odd = s.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    // One pass over byte pairs (a last odd byte is at an even offset).
+    let (mut even, mut odd) = (0usize, 0usize);
+    for p in s.chunks_exact(2) {
+        even += usize::from(p[0] == 0);
+        odd += usize::from(p[1] == 0);
+    }
+    even += usize::from(s.len() % 2 == 1 && s.last() == Some(&0));
     (even * 10 >= pairs * 9 && odd * 10 < pairs) || (odd * 10 >= pairs * 9 && even * 10 < pairs)
 }
 
@@ -175,6 +203,24 @@ mod tests {
             Err(DecodeError::Binary(_))
         ));
         assert_eq!(decode(b"Referat\0 mere"), Err(DecodeError::Nul(7)));
+    }
+
+    #[test]
+    fn counts_controls_as_char_is_control_does() {
+        for t in [
+            "",
+            "abc",
+            "a\u{1}b\u{7f}\u{85}\u{9f}\u{a0}æøå\t\n\r\x0c",
+            "\u{80}x\u{2028}",
+        ] {
+            let want = (
+                t.chars()
+                    .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
+                    .count(),
+                t.chars().count(),
+            );
+            assert_eq!(count_controls(t), want, "{t:?}");
+        }
     }
 
     #[test]
