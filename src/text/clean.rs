@@ -165,6 +165,11 @@ struct Line {
     /// A paragraph break (blank line) rather than content.
     blank: bool,
     page_start: bool,
+    /// Whether `chars` hold `://` or `www.`, kept up to date as the line changes (checked
+    /// for every line twice; most have neither).
+    url_hint: bool,
+    /// Whether `chars` may hold a `-` (false only when they hold none).
+    dash: bool,
 }
 
 impl Line {
@@ -178,6 +183,17 @@ impl Line {
 
     /// Whether the line holds `://` or `www.`, which every URL pattern here needs.
     fn may_hold_url(&self) -> bool {
+        self.url_hint
+    }
+
+    /// Recompute the hints from the chars (after a word moved between lines).
+    fn rehint(&mut self) {
+        self.url_hint = self.scan_url();
+        self.dash = self.chars.iter().any(|&(c, _)| c == '-');
+    }
+
+    /// `may_hold_url`, found by looking at every char.
+    fn scan_url(&self) -> bool {
         let at = |k: usize| self.chars.get(k).map(|&(c, _)| c);
         (0..self.chars.len()).any(|k| match at(k) {
             Some(':') => at(k + 1) == Some('/') && at(k + 2) == Some('/'),
@@ -274,10 +290,14 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
         while chars.last().is_some_and(|(c, _)| c.is_whitespace()) {
             chars.pop();
         }
+        // Dropping white space at the ends, turning tabs and no-break spaces into spaces
+        // and folding runs of them neither makes nor breaks `://`, `www.` or a `-`.
         lines.push(Line {
             chars,
             blank: false,
             page_start,
+            url_hint: may_hold_url(text),
+            dash: text.contains('-'),
         });
     }
 
@@ -305,12 +325,13 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
             let mut chars: Vec<(char, usize)> = prefix.chars().map(|c| (c, off)).collect();
             chars.extend(rest);
             line.chars = chars;
+            line.dash = true;
         }
     }
 
     // 4b. "it- driftsenheder": a PDF text layer sometimes leaves a space after a compound
     //     hyphen; close it unless a conjunction follows ("Børne- og …").
-    for line in lines.iter_mut().filter(|l| !l.blank) {
+    for line in lines.iter_mut().filter(|l| !l.blank && l.dash) {
         close_split_hyphens(line);
     }
 
@@ -575,6 +596,8 @@ fn move_word(lines: &mut [Line], i: usize, j: usize, word: &str, drop_hyphen: bo
     }
     lines[i].chars.extend(taken);
     lines[j].chars = rest;
+    lines[i].rehint();
+    lines[j].rehint();
     if lines[j].chars.is_empty() {
         lines[j].blank = false;
     }
