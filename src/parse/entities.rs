@@ -515,6 +515,7 @@ pub fn extract(
             }
         }
     }
+
     for (name, p) in people {
         if merged.contains(&name) {
             continue;
@@ -648,7 +649,8 @@ fn find_people(
     people: &mut BTreeMap<String, PersonAcc>,
 ) {
     let g = &*GAZETTEER;
-    for m in NAME.find_iter(text) {
+    let found = NAME.find_iter(text);
+    for m in found {
         let mut name = m.as_str().to_string();
         // Trim trailing stop words ("Jesper Kaas Schmidt Og" cannot occur, but "Per Okkels
         // Region" might).

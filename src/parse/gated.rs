@@ -21,6 +21,9 @@ pub(crate) struct Gated {
     inside: fn(char) -> bool,
     /// The pattern is `\b X \b` (or `\b X`, `X \b`) with no assertion inside `X`.
     edge_boundaries: bool,
+    /// Which ends of such a pattern carry a Unicode `\b` (both false: unknown, e.g. with
+    /// flags that may turn Unicode off), to test them without running `re`.
+    bounds: (bool, bool),
     /// One of these occurs in every match (`None`: no such knowledge).
     literals: Option<AhoCorasick>,
 }
@@ -44,6 +47,32 @@ fn without_word_boundaries(pattern: &str) -> String {
         }
     }
     out
+}
+
+/// Which ends of `(?flags)? \b? X \b?` are `\b` (`(false, false)` if the flags hold a
+/// `-`, which could turn Unicode off, or if neither is).
+fn edge_bounds(pattern: &str) -> (bool, bool) {
+    let mut p = pattern;
+    if p.starts_with("(?") {
+        match p
+            .find(')')
+            .filter(|&i| p[2..i].chars().all(char::is_alphabetic))
+        {
+            Some(close) => p = &p[close + 1..],
+            None => return (false, false),
+        }
+    }
+    let start = p.starts_with(r"\b");
+    let end = p
+        .strip_suffix(r"\b")
+        .is_some_and(|inner| !inner.ends_with('\\') && !inner.is_empty());
+    (start, end)
+}
+
+/// Whether a Unicode `\b` holds at byte `i` of `text`: a word char on one side only.
+fn word_boundary(text: &str, i: usize) -> bool {
+    let word = |c: Option<char>| c.is_some_and(regex_syntax::is_word_character);
+    word(text[..i].chars().next_back()) != word(text[i..].chars().next())
 }
 
 /// Whether the pattern is `(?flags)? \b? X \b?` with no assertion in `X` (no `\b`, `\B`,
@@ -96,6 +125,7 @@ impl Gated {
             candidates,
             inside,
             edge_boundaries: only_edge_boundaries(pattern),
+            bounds: edge_bounds(pattern),
             literals: None,
         }
     }
@@ -109,7 +139,8 @@ impl Gated {
     }
 
     /// The first match of `re` at or after `at`, found with `search` (`find_at` or
-    /// `captures_at` of `re`) on a short haystack, and its end.
+    /// `captures_at` of `re`) on a short haystack, and its end. `take` turns a candidate
+    /// known to be `re`'s match into the result, where the caller can (a `Match`).
     ///
     /// `stretch` remembers the last stretch end found, `(from, stop, end)`: the chars from
     /// `from` up to `stop` are all `inside` (`stop` is the first that is not, or the text
@@ -121,6 +152,7 @@ impl Gated {
         mut at: usize,
         stretch: &mut Option<(usize, usize, usize)>,
         search: impl Fn(&'t str, usize) -> Option<(T, usize, usize)>,
+        take: impl Fn(Match<'t>) -> Option<T>,
     ) -> Option<(T, usize)> {
         loop {
             // No match of `re` starts before the next candidate (nor does one of `X`).
@@ -128,8 +160,19 @@ impl Gated {
             let s = cand.start();
             if self.edge_boundaries {
                 // `X`'s preferred match at `s` ends at `cand.end()`; it is `re`'s match
-                // exactly when the `\b`s hold at its ends, which `re` on the text up to one
-                // char past it tells.
+                // exactly when the `\b`s hold at its ends. Known ends are tested here (and a
+                // match is then the candidate itself, if the caller can take it as one);
+                // otherwise `re` on the text up to one char past it tells.
+                let (b_start, b_end) = self.bounds;
+                if (b_start || b_end)
+                    && cand.end() > s
+                    && (!b_start || word_boundary(text, s))
+                    && (!b_end || word_boundary(text, cand.end()))
+                {
+                    if let Some(t) = take(cand) {
+                        return Some((t, cand.end()));
+                    }
+                }
                 let cut = after_char(text, cand.end());
                 if let Some((t, ms, me)) = search(&text[..cut], s) {
                     if ms == s && me == cand.end() && me > ms {
@@ -192,7 +235,7 @@ impl Gated {
             |hay: &'t str, s: usize| self.re.find_at(hay, s).map(|m| (m, m.start(), m.end()));
         for (mut at, hay) in self.parts(text) {
             let mut stretch = None;
-            while let Some((m, end)) = self.next(hay, at, &mut stretch, search) {
+            while let Some((m, end)) = self.next(hay, at, &mut stretch, search, Some) {
                 out.push(m);
                 at = end;
             }
@@ -211,7 +254,7 @@ impl Gated {
         };
         for (mut at, hay) in self.parts(text) {
             let mut stretch = None;
-            while let Some((c, end)) = self.next(hay, at, &mut stretch, search) {
+            while let Some((c, end)) = self.next(hay, at, &mut stretch, search, |_| None) {
                 out.push(c);
                 at = end;
             }
@@ -244,8 +287,12 @@ mod tests {
     #[test]
     fn same_matches_as_the_plain_regex() {
         type Case = (&'static str, fn(char) -> bool);
-        let patterns: [Case; 3] = [
+        let patterns: [Case; 5] = [
             (r"\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){1,3}\b", |c| {
+                c.is_alphabetic() || c == ' '
+            }),
+            (r"\bRegion \p{Lu}\p{Ll}+", |c| c.is_alphabetic() || c == ' '),
+            (r"(?i)\p{Lu}\p{Ll}+ kommune\b", |c| {
                 c.is_alphabetic() || c == ' '
             }),
             (r"\bhar\b[^\n]{0,20}?\bbesluttet\b,?\s*", |_| true),
@@ -258,6 +305,8 @@ mod tests {
             "æAnne Holm Bo Lund",
             "KKR har besluttet, at ... har nu besluttet3 og harbesluttet, har i dag besluttet",
             "den 5. maj og 12 juni2 og 123 maj, 7 MAJ",
+            "_Region Øst, Region Århus2, xRegion Fyn, Region Ae\u{301}rø Region Nord_",
+            "Aarhus Kommune_x, Odense KOMMUNE, Ærø kommune\u{301}, Vejle Kommune1, Bo Ib Kommune",
         ];
         for (pattern, inside) in patterns {
             let g = Gated::new(pattern, inside);
