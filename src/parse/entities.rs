@@ -649,8 +649,7 @@ fn find_people(
     people: &mut BTreeMap<String, PersonAcc>,
 ) {
     let g = &*GAZETTEER;
-    let found = NAME.find_iter(text);
-    for m in found {
+    for m in NAME.find_iter(text) {
         let mut name = m.as_str().to_string();
         // Trim trailing stop words ("Jesper Kaas Schmidt Og" cannot occur, but "Per Okkels
         // Region" might).
