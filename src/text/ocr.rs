@@ -606,6 +606,12 @@ fn tokenize(text: &str) -> Vec<Token> {
         let (chunk_start, first_token) = (b, tokens.len());
         let mut open: Option<(usize, usize)> = None; // (char, byte) start of a token
         while b < bytes.len() {
+            // ASCII letters: inside a token, nothing to decode or classify further.
+            if bytes[b].is_ascii_alphabetic() && open.is_some() {
+                b += 1;
+                ci += 1;
+                continue;
+            }
             let (c, len) = char_at(b);
             if c.is_whitespace() {
                 break;
@@ -668,9 +674,12 @@ fn page_ranges(n: usize, page_starts: &[usize]) -> Vec<(usize, usize)> {
     out
 }
 
-fn has_danish_letter(t: &[char]) -> bool {
-    t.iter()
-        .any(|c| matches!(c, 'æ' | 'ø' | 'å' | 'Æ' | 'Ø' | 'Å'))
+/// `has_danish_letter` on the UTF-8 of a token: æ ø å Æ Ø Å are `C3` followed by one of
+/// these bytes.
+fn has_danish_letter_str(t: &str) -> bool {
+    t.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xC3 && matches!(w[1], 0xA6 | 0xB8 | 0xA5 | 0x86 | 0x98 | 0x85))
 }
 
 /// Judge, per page, whether the text carries OCR letter damage. `page_starts` are char
@@ -678,13 +687,12 @@ fn has_danish_letter(t: &[char]) -> bool {
 /// with chars no Danish word has (`@`, `&`, a lone `|`), unknown words that a single
 /// undone confusion turns into known ones, against the number of words spelt with æ/ø/å.
 pub fn detect(text: &str, page_starts: &[usize], lex: &Lexicon) -> DamageReport {
-    let chars: Vec<char> = text.chars().collect();
     let tokens = tokenize(text);
-    let ranges = page_ranges(chars.len(), page_starts);
+    let ranges = page_ranges(text.chars().count(), page_starts);
     SUSPICIOUS.with(|cache| {
         let mut cache = cache.borrow_mut();
         let map = cache.for_lexicon(lex.id, SUSPICIOUS_LIMIT);
-        detect_with(text, &chars, &tokens, &ranges, lex, map)
+        detect_with(text, &tokens, &ranges, lex, map)
     })
 }
 
@@ -722,7 +730,6 @@ const SUSPICIOUS_LIMIT: usize = 100_000;
 
 fn detect_with(
     text: &str,
-    chars: &[char],
     tokens: &[Token],
     ranges: &[(usize, usize)],
     lex: &Lexicon,
@@ -744,22 +751,22 @@ fn detect_with(
         while page + 1 < ranges.len() && t.start >= ranges[page].1 {
             page += 1;
         }
-        let tc = &chars[t.start..t.end];
-        let lone_bar = tc == ['|'] && bar_means_i(chars, t);
-        if tc.len() < 2 && !lone_bar {
+        let key = &text[t.byte_start..t.byte_end];
+        let lone_bar = key == "|" && bar_means_i_at(text, t);
+        if t.end - t.start < 2 && !lone_bar {
             continue;
         }
         pages[page].words += 1;
-        if has_danish_letter(tc) {
+        if has_danish_letter_str(key) {
             good_per_page[page] += 1;
             continue;
         }
-        let key = &text[t.byte_start..t.byte_end];
         let suspicious = lone_bar
             || if let Some(&v) = cache.get(key) {
                 v
             } else {
-                let v = is_suspicious(tc, lex);
+                let tc: Vec<char> = key.chars().collect();
+                let v = is_suspicious(&tc, lex);
                 cache.insert(key.to_string(), v);
                 v
             };
@@ -835,6 +842,25 @@ fn applies(c: &Confusion, tc: &[char], i: usize) -> bool {
 
 /// A lone `|` is the OCR of `I` when it begins a clause and a word or number follows
 /// (`| dag`, `| 2025`), not when it separates things (`SIDE | 14`).
+/// `bar_means_i` on the text itself (byte offsets of the token).
+fn bar_means_i_at(text: &str, t: &Token) -> bool {
+    let prev = text[..t.byte_start]
+        .chars()
+        .rev()
+        .find(|&c| c == '\n' || !c.is_whitespace());
+    let prev_ok = prev.is_none_or(|c| !c.is_alphanumeric());
+    let rest = &text[t.byte_end..];
+    if !rest.starts_with(' ') {
+        return false;
+    }
+    let next_ok = rest
+        .trim_start_matches(' ')
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
+    prev_ok && next_ok
+}
+
 fn bar_means_i(chars: &[char], t: &Token) -> bool {
     let prev = chars[..t.start]
         .iter()
