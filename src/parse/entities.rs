@@ -894,7 +894,7 @@ fn find_relations(
     orgs: &mut BTreeMap<String, OrgAcc>,
 ) {
     let g = &*GAZETTEER;
-    let lower = text.to_lowercase();
+    let lower = super::lowercase(text);
     static CAP_NAME: Lazy<Regex> = Lazy::new(|| {
         re(r"^\s*(?:et |en |det |den )?(\p{Lu}[\p{L}-]+(?: (?:i|for) \p{Lu}\p{L}+| \p{Lu}\p{L}+)*)")
     });

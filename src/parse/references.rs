@@ -82,7 +82,7 @@ pub fn item_references(
             .last()
             .map(|(i, _)| i)
             .unwrap_or(0);
-        let mut window = before[window_start..].to_lowercase();
+        let mut window = super::lowercase(&before[window_start..]);
         if let Some(p) = window.rfind(['\n']) {
             window = window[p + 1..].to_string();
         }

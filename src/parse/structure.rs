@@ -127,7 +127,7 @@ pub(crate) fn part_heading(line: &str) -> Option<&'static str> {
 /// Classify a decision text with the phrase table: the first kind in the table that has a
 /// matching phrase wins.
 pub fn decision_kind(text: &str) -> &'static str {
-    let lower = text.to_lowercase();
+    let lower = super::lowercase(text);
     let lower = lower.split_whitespace().collect::<Vec<_>>().join(" ");
     if lower.is_empty() {
         return "none";
