@@ -49,6 +49,9 @@ pub struct Gazetteer {
     /// Lower-cased name or alias → first entry with it (`lookup` runs for every candidate
     /// name in every document; a scan of all entries was a tenth of the parse time).
     by_name: std::collections::HashMap<String, usize>,
+    /// Lower-cased bare place name → first municipality with it as an alias or as its name
+    /// before " kommune" (`municipality` runs for every participant of every cover).
+    by_place: std::collections::HashMap<String, usize>,
 }
 
 impl Gazetteer {
@@ -112,11 +115,24 @@ impl Gazetteer {
                 by_name.entry(s.to_lowercase()).or_insert(i);
             }
         }
+        let mut by_place = std::collections::HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if e.kind != "municipality" {
+                continue;
+            }
+            for a in &e.aliases {
+                by_place.entry(a.to_lowercase()).or_insert(i);
+            }
+            if let Some(place) = e.name.to_lowercase().strip_suffix(" kommune") {
+                by_place.entry(place.to_string()).or_insert(i);
+            }
+        }
         Gazetteer {
             entries,
             surfaces,
             matcher,
             by_name,
+            by_place,
         }
     }
 
@@ -157,12 +173,9 @@ impl Gazetteer {
 
     /// The municipality whose bare name is `place` ("Randers" → Randers Kommune).
     pub fn municipality(&self, place: &str) -> Option<&OrgEntry> {
-        let p = place.trim().to_lowercase();
-        self.entries.iter().find(|e| {
-            e.kind == "municipality"
-                && (e.aliases.iter().any(|a| a.to_lowercase() == p)
-                    || e.name.to_lowercase() == format!("{p} kommune"))
-        })
+        self.by_place
+            .get(&place.trim().to_lowercase())
+            .and_then(|&i| self.entries.get(i))
     }
 
     fn by_key(&self, key: &str) -> Option<&OrgEntry> {
