@@ -274,6 +274,7 @@ fn after_char(text: &str, i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn strips_only_word_boundaries() {
@@ -325,6 +326,55 @@ mod tests {
                     .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
                     .collect();
                 assert_eq!(a, b, "{pattern} on {t}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 64,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The direct word-boundary test and the remembered stretch give exactly the plain
+        /// regex's matches, on text made of the chars that decide them: letters of both
+        /// cases with and without accents, digits, `_`, a combining mark, punctuation.
+        #[test]
+        fn random_text_gives_the_plain_regex_matches(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "A", "a", "B", "b", "Æ", "æ", "Ø", "ø", "Å", "å", "É", "é", "K", "k",
+                    "1", "_", "\u{301}", " ", " ", " ", "-", ",", ".", "\n", "(", ")",
+                    "Kommune", "Region", "ministeriet", "styrelse",
+                ]),
+                0..60,
+            ).prop_map(|v| v.concat())
+        ) {
+            type Case = (&'static str, fn(char) -> bool);
+            let patterns: [Case; 4] = [
+                (
+                    r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?: \p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){1,3}\b",
+                    |c| c.is_alphabetic() || c == '-' || c == ' ',
+                ),
+                (r"\bRegion \p{Lu}\p{Ll}+\b", |c| c.is_alphabetic() || c == ' '),
+                (r"\p{Lu}\p{Ll}+ Kommune\b", |c| c.is_alphabetic() || c == ' '),
+                (
+                    r"\b\p{Lu}\p{Ll}*(?:ministeriet|styrelse)\b",
+                    |c| c.is_alphabetic(),
+                ),
+            ];
+            for (pattern, inside) in patterns {
+                let re = Regex::new(pattern).unwrap_or_else(|_| unreachable!());
+                let want: Vec<_> = re.find_iter(&text).map(|m| m.range()).collect();
+                let plain = Gated::new(pattern, inside);
+                let got: Vec<_> = plain.find_iter(&text).iter().map(|m| m.range()).collect();
+                proptest::prop_assert_eq!(&got, &want, "{} on {:?}", pattern, text);
+                let lit = Gated::new(pattern, inside).with_literals(&["Kommune", "Region", "ministeriet", "styrelse"]);
+                if ["Kommune", "Region", "ministeriet", "styrelse"].iter().any(|l| pattern.contains(l)) {
+                    let got: Vec<_> = lit.find_iter(&text).iter().map(|m| m.range()).collect();
+                    proptest::prop_assert_eq!(&got, &want, "{} (literals) on {:?}", pattern, text);
+                }
             }
         }
     }
