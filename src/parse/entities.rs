@@ -844,7 +844,7 @@ fn find_reported(
     let g = &*GAZETTEER;
     // A match may run over line ends: every char may be inside one.
     static DECIDED: Lazy<Gated> = Lazy::new(|| {
-        Gated::new(r"\bhar\b[^\n]{0,80}?\bbesluttet\b,?\s*(?:at\s+)?", |_| true)
+        Gated::anywhere(r"\bhar\b[^\n]{0,80}?\bbesluttet\b,?\s*(?:at\s+)?")
             .with_literals(&["besluttet"])
     });
     for m in DECIDED.find_iter(text) {

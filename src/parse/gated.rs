@@ -26,6 +26,9 @@ pub(crate) struct Gated {
     bounds: (bool, bool),
     /// One of these occurs in every match (`None`: no such knowledge).
     literals: Option<AhoCorasick>,
+    /// `inside` holds for every char: the stretch around any candidate is the whole text,
+    /// known without walking it.
+    anywhere: bool,
 }
 
 /// The pattern with its `\b` assertions removed (an escaped backslash before `b` is kept).
@@ -127,6 +130,16 @@ impl Gated {
             edge_boundaries: only_edge_boundaries(pattern),
             bounds: edge_bounds(pattern),
             literals: None,
+            anywhere: false,
+        }
+    }
+
+    /// A pattern whose matches may hold any char (a line end, say): `new` with an `inside`
+    /// that is always true, which the search then never needs to call.
+    pub(crate) fn anywhere(pattern: &str) -> Gated {
+        Gated {
+            anywhere: true,
+            ..Gated::new(pattern, |_| true)
         }
     }
 
@@ -183,6 +196,7 @@ impl Gated {
             // The full check: from `s` to the end of the stretch of chars a match can hold
             // (plus one char of context).
             let end = match *stretch {
+                _ if self.anywhere => text.len(),
                 Some((from, stop, end)) if from <= s && s <= stop => end,
                 _ => {
                     let (stop, end) = text[s..]
@@ -209,6 +223,13 @@ impl Gated {
         let Some(literals) = &self.literals else {
             return vec![(0, text)];
         };
+        if self.anywhere {
+            // One stretch, the whole text, if a literal occurs at all.
+            return match literals.find(text) {
+                Some(_) => vec![(0, text)],
+                None => Vec::new(),
+            };
+        }
         let mut out: Vec<(usize, &'t str)> = Vec::new();
         for hit in literals.find_iter(text) {
             if out.last().is_some_and(|(_, hay)| hit.start() < hay.len()) {
@@ -326,6 +347,38 @@ mod tests {
                     .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
                     .collect();
                 assert_eq!(a, b, "{pattern} on {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn anywhere_gives_the_plain_regex_matches() {
+        let pattern = r"\bhar\b[^\n]{0,20}?\bbesluttet\b,?\s*(?:at\s+)?";
+        let re = Regex::new(pattern).unwrap_or_else(|_| unreachable!());
+        for g in [
+            Gated::anywhere(pattern),
+            Gated::anywhere(pattern).with_literals(&["besluttet"]),
+        ] {
+            for t in [
+                "",
+                "KKR har besluttet, at ... har nu besluttet3 og harbesluttet, har i dag besluttet",
+                "Region Øst har\nbesluttet at\n vente. Æble har, som før, besluttet,\nat gå",
+                "har besluttet har besluttet",
+                "ingen beslutning her",
+            ] {
+                let a: Vec<_> = g.find_iter(t).iter().map(|m| m.range()).collect();
+                let b: Vec<_> = re.find_iter(t).map(|m| m.range()).collect();
+                assert_eq!(a, b, "{t}");
+                let a: Vec<_> = g
+                    .captures_iter(t)
+                    .iter()
+                    .map(|c| c.get(0).map(|m| m.range()))
+                    .collect();
+                let b: Vec<_> = re
+                    .captures_iter(t)
+                    .map(|c| c.get(0).map(|m| m.range()))
+                    .collect();
+                assert_eq!(a, b, "{t}");
             }
         }
     }
