@@ -306,6 +306,23 @@ mod tests {
         assert!(!only_edge_boundaries(r"^ab\b"));
     }
 
+    /// `g` finds and captures on `t` exactly what the plain regex `re` does.
+    fn assert_same_as_regex(g: &Gated, re: &Regex, t: &str) {
+        let a: Vec<_> = g.find_iter(t).iter().map(|m| m.range()).collect();
+        let b: Vec<_> = re.find_iter(t).map(|m| m.range()).collect();
+        assert_eq!(a, b, "{} on {t}", re.as_str());
+        let a: Vec<_> = g
+            .captures_iter(t)
+            .iter()
+            .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+            .collect();
+        let b: Vec<_> = re
+            .captures_iter(t)
+            .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(a, b, "{} on {t}", re.as_str());
+    }
+
     #[test]
     fn same_matches_as_the_plain_regex() {
         type Case = (&'static str, fn(char) -> bool);
@@ -334,19 +351,7 @@ mod tests {
             let g = Gated::new(pattern, inside);
             let re = Regex::new(pattern).unwrap_or_else(|_| unreachable!());
             for t in texts {
-                let a: Vec<_> = g.find_iter(t).iter().map(|m| m.range()).collect();
-                let b: Vec<_> = re.find_iter(t).map(|m| m.range()).collect();
-                assert_eq!(a, b, "{pattern} on {t}");
-                let a: Vec<_> = g
-                    .captures_iter(t)
-                    .iter()
-                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
-                    .collect();
-                let b: Vec<_> = re
-                    .captures_iter(t)
-                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
-                    .collect();
-                assert_eq!(a, b, "{pattern} on {t}");
+                assert_same_as_regex(&g, &re, t);
             }
         }
     }
@@ -366,19 +371,7 @@ mod tests {
                 "har besluttet har besluttet",
                 "ingen beslutning her",
             ] {
-                let a: Vec<_> = g.find_iter(t).iter().map(|m| m.range()).collect();
-                let b: Vec<_> = re.find_iter(t).map(|m| m.range()).collect();
-                assert_eq!(a, b, "{t}");
-                let a: Vec<_> = g
-                    .captures_iter(t)
-                    .iter()
-                    .map(|c| c.get(0).map(|m| m.range()))
-                    .collect();
-                let b: Vec<_> = re
-                    .captures_iter(t)
-                    .map(|c| c.get(0).map(|m| m.range()))
-                    .collect();
-                assert_eq!(a, b, "{t}");
+                assert_same_as_regex(&g, &re, t);
             }
         }
     }
