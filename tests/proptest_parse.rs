@@ -194,8 +194,25 @@ fn regressions() {
         "\u{feff}1.1. Å\r\nSAG-1 x\r\nBeslutning\r\n5 kr.".as_bytes(),
         // A reported decision whose sentence ends inside "har … besluttet" (generated minutes).
         "SAG-2011-21422 knp\nDanmarks Erhvervsfremmebestyrelse har den 1. december 2011 besluttet\n\nBørne- og Skoleudvalget, Billund Kommune | 13-08-2012".as_bytes(),
+        // A char whose standard lower case is shorter (the Kelvin sign) before a relation
+        // phrase: offsets found in the lowered text must still slice the original.
+        "1.1. Titel\nSAG-2025-1 x\n\n\u{212a} Anne Hansen \u{2014}formand for KL.\n".as_bytes(),
+        "1.1. Titel\nSAG-2025-1 x\n\n\u{130} Regionen opretter\u{2014}Ny Enhed.\n".as_bytes(),
     ];
-    for c in cases {
+    // Digit runs too long for an f64 (which parses them as infinity), alone and scaled.
+    let huge = "0".repeat(309);
+    let long_numbers = [
+        format!("1.1. Titel\nSAG-2025-1 x\n\nI alt 1{huge} kr.\n"),
+        format!(
+            "1.1. Titel\nSAG-2025-1 x\n\nI alt 1{} mia. kr. og 5-1{huge} kr.\n",
+            &huge[..300]
+        ),
+    ];
+    for c in cases
+        .iter()
+        .copied()
+        .chain(long_numbers.iter().map(|s| s.as_bytes()))
+    {
         check(c, true, "x.txt");
         check(c, false, "referat-den-3-september-2025.txt");
     }

@@ -605,6 +605,11 @@ fn valid_name(g: &Gazetteer, name: &str) -> bool {
     })
 }
 
+/// How far `sentence_bounds` looks each way for a sentence end. A run of text without one
+/// (a list, a table flattened into a line) is not a sentence, and without this bound every
+/// name in a long run would walk the whole run: quadratic time on such input.
+const SENTENCE_REACH: usize = 2000;
+
 fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let is_end = |i: usize| -> bool {
@@ -632,14 +637,16 @@ fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
         !(abbrev.contains(&word.as_str()) || word.chars().all(|c| c.is_ascii_digit()))
     };
     let mut s = at.min(text.len());
-    while s > 0 {
+    let s_floor = s.saturating_sub(SENTENCE_REACH);
+    while s > s_floor {
         if is_end(s - 1) && s - 1 < at {
             break;
         }
         s -= 1;
     }
     let mut e = at.min(text.len());
-    while e < text.len() {
+    let e_ceil = e.saturating_add(SENTENCE_REACH).min(text.len());
+    while e < e_ceil {
         if is_end(e) {
             e += 1;
             break;
@@ -907,7 +914,8 @@ fn find_relations(
     orgs: &mut BTreeMap<String, OrgAcc>,
 ) {
     let g = &*GAZETTEER;
-    let lower = super::lowercase(text);
+    // Offsets found in `lower` slice `text`, so the two must align byte for byte.
+    let lower = super::lowercase_aligned(text);
     static CAP_NAME: Lazy<Regex> = Lazy::new(|| {
         re(r"^\s*(?:et |en |det |den )?(\p{Lu}[\p{L}-]+(?: (?:i|for) \p{Lu}\p{L}+| \p{Lu}\p{L}+)*)")
     });

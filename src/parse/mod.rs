@@ -330,10 +330,31 @@ pub(crate) fn lowercase(text: &str) -> String {
     out
 }
 
+/// Lower case that keeps every char's byte offset: a char whose lower case is one char of
+/// the same UTF-8 length is lowered, any other (`İ`, the Kelvin sign, a capital sigma …)
+/// is kept as it is. Code that finds a phrase in the lowered text and then slices the
+/// original text at the same offsets needs this; `lowercase` can change the length.
+pub(crate) fn lowercase_aligned(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            c if (c as u32) < 0x80 => out.push(c),
+            c => {
+                let mut l = c.to_lowercase();
+                match (l.next(), l.next()) {
+                    (Some(s), None) if s.len_utf8() == c.len_utf8() => out.push(s),
+                    _ => out.push(c),
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The lower-cased start of `rest` (which may be long): its leading white space and `n`
-/// more chars, through the next white space. This is a prefix of `rest.to_lowercase()`:
-/// chars lower-case one by one, except a Greek sigma, whose form depends on the letters
-/// after it, which a white space ends.
+/// more chars, through the next white space, lowered by `lowercase_aligned` so that a
+/// phrase's length in it is its length in `rest` too.
 pub(crate) fn lower_head(rest: &str, n: usize) -> String {
     let mut it = rest.char_indices().skip_while(|(_, c)| c.is_whitespace());
     let cut = it
@@ -341,7 +362,7 @@ pub(crate) fn lower_head(rest: &str, n: usize) -> String {
         .nth(n)
         .and_then(|_| it.find(|(_, c)| c.is_whitespace()))
         .map_or(rest.len(), |(i, c)| i + c.len_utf8());
-    rest[..cut].to_lowercase()
+    lowercase_aligned(&rest[..cut])
 }
 
 /// The byte ranges in `text` of char ranges (clamped to the text), found in one walk.
@@ -389,7 +410,7 @@ fn fold_single_newlines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::lowercase;
+    use super::{lowercase, lowercase_aligned};
 
     #[test]
     fn lowercase_is_the_standard_lower_case() {
@@ -405,5 +426,23 @@ mod tests {
             let t = format!("a{c}b");
             assert_eq!(lowercase(&t), t.to_lowercase(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn lowercase_aligned_keeps_offsets_and_agrees_on_danish() {
+        let danish = "KKR Midtjylland ÆØÅ æøå ÉÈ, ØKONOMIUDVALGET";
+        assert_eq!(lowercase_aligned(danish), danish.to_lowercase());
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            let t = format!("A{c}B");
+            let l = lowercase_aligned(&t);
+            assert_eq!(l.len(), t.len(), "{c:?}");
+            assert!(l.starts_with('a') && l.ends_with('b'), "{c:?}");
+            assert!(
+                l.is_char_boundary(1) && l.is_char_boundary(1 + c.len_utf8()),
+                "{c:?}"
+            );
+        }
+        // Where the standard lower case changes the length, the char is kept.
+        assert_eq!(lowercase_aligned("\u{130}X\u{212a}"), "\u{130}x\u{212a}");
     }
 }

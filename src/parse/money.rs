@@ -72,9 +72,11 @@ fn never() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
 }
 
+/// The number, if it is a finite one: Rust parses a digit run too long for an `f64` as
+/// infinity, which is no amount.
 fn number(int: &str, frac: Option<&str>) -> Option<f64> {
     let s = format!("{}.{}", int.replace('.', ""), frac.unwrap_or("0"));
-    s.parse().ok()
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// All amounts in `text`, in order.
@@ -99,7 +101,12 @@ pub fn find_amounts(text: &str) -> Vec<FoundAmount> {
             })
             .unwrap_or(1.0);
         value = round(value * factor);
-        value_max = value_max.map(|v| round(v * factor));
+        value_max = value_max
+            .map(|v| round(v * factor))
+            .filter(|v| v.is_finite());
+        if !value.is_finite() {
+            continue;
+        }
         let start = int.start();
         let mut end = kr.end();
         let rest = &text[end..];
