@@ -20,6 +20,20 @@ static MONTHS: Lazy<HashMap<String, u32>> = Lazy::new(|| {
         .collect()
 });
 
+/// The month names that are abbreviations: those that begin a longer name of the same
+/// month in the table (`jun` of `juni`, `sept` of `september`), whatever their length.
+static ABBREVIATIONS: Lazy<std::collections::HashSet<&'static str>> = Lazy::new(|| {
+    MONTHS
+        .iter()
+        .filter(|(a, n)| {
+            MONTHS
+                .iter()
+                .any(|(b, m)| m == *n && b.len() > a.len() && b.starts_with(a.as_str()))
+        })
+        .map(|(a, _)| a.as_str())
+        .collect()
+});
+
 /// `18. juni 2025`: only digits, letters, white space and periods.
 ///
 /// Digits here and in the other date patterns are `[0-9]`, not `\d`: the parts are read
@@ -102,9 +116,10 @@ pub fn find_dates(text: &str, default_year: Option<i32>) -> Vec<FoundDate> {
             continue;
         };
         // Abbreviations need their period or a year: "mar" alone is too often a word.
-        let full_name = m.as_str().len() >= 5 || m.as_str().eq_ignore_ascii_case("maj");
+        let abbreviated = ABBREVIATIONS.contains(m.as_str().to_lowercase().as_str());
+        let period = text[m.end()..].starts_with('.');
         let year = c.get(3).and_then(|y| y.as_str().parse::<i32>().ok());
-        if !full_name && year.is_none() {
+        if abbreviated && !period && year.is_none() {
             continue;
         }
         let Some(y) = year.or(default_year) else {
@@ -181,6 +196,18 @@ mod tests {
         assert_eq!(isos("den 21. maj besluttet", None), Vec::<String>::new());
         assert_eq!(isos("d. 3. sept. 2024", None), ["2024-09-03"]);
         assert_eq!(isos("den 31. februar 2025", None), Vec::<String>::new());
+    }
+
+    #[test]
+    fn short_full_names_need_no_year_but_abbreviations_their_period() {
+        // "juni" and "juli" are full names, as short as some abbreviations.
+        assert_eq!(isos("mødet den 18. juni", Some(2025)), ["2025-06-18"]);
+        assert_eq!(isos("fra 1. juli", Some(2026)), ["2026-07-01"]);
+        assert_eq!(isos("den 3. jun. var", Some(2025)), ["2025-06-03"]);
+        assert_eq!(isos("nr. 2. Jan Hansen", Some(2025)), Vec::<String>::new());
+        assert_eq!(isos("punkt 4 mar", Some(2025)), Vec::<String>::new());
+        assert!(ABBREVIATIONS.contains("sept") && ABBREVIATIONS.contains("jun"));
+        assert!(!ABBREVIATIONS.contains("maj") && !ABBREVIATIONS.contains("juni"));
     }
 
     #[test]
