@@ -171,6 +171,11 @@ impl Gazetteer {
             .and_then(|&i| self.entries.get(i))
     }
 
+    /// `lookup` of a name already lower-cased.
+    fn lookup_lower(&self, lower: &str) -> Option<&OrgEntry> {
+        self.by_name.get(lower).and_then(|&i| self.entries.get(i))
+    }
+
     /// The municipality whose bare name is `place` ("Randers" → Randers Kommune).
     pub fn municipality(&self, place: &str) -> Option<&OrgEntry> {
         self.by_place
@@ -584,21 +589,23 @@ fn merge_person(people: &mut BTreeMap<String, PersonAcc>, name: &str, acc: Perso
     }
 }
 
-fn valid_name(g: &Gazetteer, name: &str) -> bool {
-    let toks: Vec<&str> = name.split(' ').collect();
-    if toks.len() < 2 || toks.len() > 4 {
+/// Whether capitalised words make a person's name, from their lower-cased forms (computed
+/// once per candidate: this runs for every run of capitalised words in every item).
+fn valid_name(g: &Gazetteer, lower: &[String]) -> bool {
+    if lower.len() < 2 || lower.len() > 4 {
         return false;
     }
-    if toks.iter().any(|t| NAME_STOP.contains(&t.to_lowercase())) {
+    if lower.iter().any(|t| NAME_STOP.contains(t)) {
         return false;
     }
-    if g.lookup(name).is_some() || toks.iter().any(|t| g.lookup(t).is_some()) {
+    if g.lookup_lower(&lower.join(" ")).is_some()
+        || lower.iter().any(|t| g.lookup_lower(t).is_some())
+    {
         return false;
     }
     // Names are not common words: a title-cased run of Danish words ends in -ende, -else,
     // -ning etc. far more often than a surname does.
-    !toks.iter().any(|t| {
-        let l = t.to_lowercase();
+    !lower.iter().any(|l| {
         ["ningen", "heden", "ering", "ministeriet", "styrelsen"]
             .iter()
             .any(|s| l.ends_with(s))
@@ -670,35 +677,28 @@ fn find_people(
 ) {
     let g = &*GAZETTEER;
     for m in NAME.find_iter(text) {
-        let mut name = m.as_str().to_string();
+        let toks: Vec<&str> = m.as_str().split(' ').collect();
+        let lower: Vec<String> = toks.iter().map(|t| super::lowercase(t)).collect();
+        let (mut a, mut b) = (0, toks.len());
         // Trim trailing stop words ("Jesper Kaas Schmidt Og" cannot occur, but "Per Okkels
         // Region" might).
-        while let Some((head, last)) = name.rsplit_once(' ') {
-            if NAME_STOP.contains(&last.to_lowercase()) {
-                name = head.to_string();
-            } else {
-                break;
-            }
+        while b - a > 1 && NAME_STOP.contains(&lower[b - 1]) {
+            b -= 1;
         }
         // Leading stop words: "Fra Steffen …" is not a name start; but a determiner
         // ("Den Kommende Periode") means a noun phrase, not a name.
-        if let Some((first, _)) = name.split_once(' ') {
-            if ["den", "det", "de", "en", "et", "denne", "dette"]
-                .contains(&first.to_lowercase().as_str())
-            {
-                continue;
-            }
-        }
-        while let Some((first, rest)) = name.split_once(' ') {
-            if NAME_STOP.contains(&first.to_lowercase()) {
-                name = rest.to_string();
-            } else {
-                break;
-            }
-        }
-        if !valid_name(g, &name) {
+        if b - a > 1
+            && ["den", "det", "de", "en", "et", "denne", "dette"].contains(&lower[a].as_str())
+        {
             continue;
         }
+        while b - a > 1 && NAME_STOP.contains(&lower[a]) {
+            a += 1;
+        }
+        if !valid_name(g, &lower[a..b]) {
+            continue;
+        }
+        let name = toks[a..b].join(" ");
         let start = m.start() + m.as_str().find(&name).unwrap_or(0);
         let end = start + name.len();
         let before = text[..start].trim_end();
@@ -1266,9 +1266,13 @@ mod tests {
     #[test]
     fn names_are_not_institutions() {
         let g = gaz();
-        assert!(valid_name(&g, "Mette Frederiksen"));
-        assert!(!valid_name(&g, "Region Nordjylland"));
-        assert!(!valid_name(&g, "Den Kommende"));
-        assert!(!valid_name(&g, "Anne"));
+        let valid = |name: &str| {
+            let lower: Vec<String> = name.split(' ').map(crate::parse::lowercase).collect();
+            valid_name(&g, &lower)
+        };
+        assert!(valid("Mette Frederiksen"));
+        assert!(!valid("Region Nordjylland"));
+        assert!(!valid("Den Kommende"));
+        assert!(!valid("Anne"));
     }
 }

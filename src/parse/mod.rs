@@ -336,18 +336,25 @@ pub(crate) fn lowercase(text: &str) -> String {
 /// original text at the same offsets needs this; `lowercase` can change the length.
 pub(crate) fn lowercase_aligned(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            'A'..='Z' => out.push(c.to_ascii_lowercase()),
-            c if (c as u32) < 0x80 => out.push(c),
-            c => {
-                let mut l = c.to_lowercase();
-                match (l.next(), l.next()) {
-                    (Some(s), None) if s.len_utf8() == c.len_utf8() => out.push(s),
-                    _ => out.push(c),
-                }
-            }
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Runs of ASCII (most of a Danish text) are copied and lowered in place.
+        let n = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let from = out.len();
+        out.push_str(&rest[..n]);
+        out[from..].make_ascii_lowercase();
+        rest = &rest[n..];
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        let mut l = c.to_lowercase();
+        match (l.next(), l.next()) {
+            (Some(s), None) if s.len_utf8() == c.len_utf8() => out.push(s),
+            _ => out.push(c),
         }
+        rest = chars.as_str();
     }
     out
 }

@@ -7,11 +7,11 @@
 //! top of a page and its title further down. Part headings and decision phrases are data.
 
 use super::dates;
+use super::gated::Gated;
 use crate::model::{AgendaItem, Decision, Meeting, Participant, Section, Span};
 use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
 
 fn never() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
@@ -28,7 +28,13 @@ static CASE_LINE: Lazy<Regex> = Lazy::new(|| {
 });
 static ITEM_NO: Lazy<Regex> = Lazy::new(|| re(r"^([0-9]{1,2})\.([0-9]{1,2})\.?(?:\s+(\S.*))?$"));
 static SECTION_NO: Lazy<Regex> = Lazy::new(|| re(r"^([0-9]{1,2})\.(?:\s+(\S.*))?$"));
-static BODY: Lazy<Regex> = Lazy::new(|| re(r"(?i)\bKKR[\s-]+(\p{L}{4,})"));
+/// Searched over the whole text of every document: gated, as a Unicode `\b` would put the
+/// regex in its slow engines on Danish text.
+static BODY: Lazy<Gated> = Lazy::new(|| {
+    Gated::new(r"(?i)\bKKR[\s-]+(\p{L}{4,})", |c| {
+        c.is_alphabetic() || c.is_whitespace() || c == '-'
+    })
+});
 static PARTICIPANT: Lazy<Regex> =
     Lazy::new(|| re(r"^(\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+){1,3}),\s*([^,]+?)(?:,\s*(.+))?$"));
 
@@ -924,12 +930,7 @@ fn cover_body(line: &str, text: &str) -> Option<String> {
         return Some(name);
     }
     // Written in capitals: find the same name in mixed case in the text.
-    let pattern = format!("(?i){}", regex::escape(&name).replace(' ', r"\s+"));
-    let found = cached_regex(&pattern).and_then(|r| {
-        r.find_iter(text)
-            .map(|m| fold_ws(m.as_str()))
-            .find(|s| s.chars().any(char::is_lowercase))
-    });
+    let found = mixed_case_occurrence(text, &name);
     // Word by word otherwise. Either way a word the cover prints in capitals starts with
     // one (an OCR repair may have lower-cased a letter that was damaged, "@konomi-").
     let source = found.unwrap_or_else(|| name.to_lowercase());
@@ -951,26 +952,39 @@ fn cover_body(line: &str, text: &str) -> Option<String> {
     Some(cased.join(" "))
 }
 
-/// Compile `pattern`, reusing the regex when an earlier document had the same one (the
-/// cover of every minutes of one committee names it alike, and compiling is slow).
-///
-/// The regexes are shared through an `Arc`: a cloned `Regex` gets a new, empty search
-/// cache, and rebuilding its lazy DFA on every document cost more than the search itself.
-fn cached_regex(pattern: &str) -> Option<Arc<Regex>> {
-    /// Patterns kept at most; the cache starts over when full.
-    const LIMIT: usize = 256;
-    static CACHE: Lazy<Mutex<HashMap<String, Arc<Regex>>>> = Lazy::new(Mutex::default);
-    if let Some(r) = CACHE.lock().ok().and_then(|c| c.get(pattern).cloned()) {
-        return Some(r);
-    }
-    let r = Arc::new(Regex::new(pattern).ok()?);
-    if let Ok(mut c) = CACHE.lock() {
-        if c.len() >= LIMIT {
-            c.clear();
+/// The first place in `text` that reads `name` in any case, with any white space between
+/// its words, and holds a small letter: how the text writes a name its cover prints in
+/// capitals. (A case-insensitive regex built per name was compiled for nearly every
+/// document, as covers name many different committees.)
+fn mixed_case_occurrence(text: &str, name: &str) -> Option<String> {
+    let words: Vec<String> = name
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(super::lowercase_aligned)
+        .collect();
+    let first = words.first()?;
+    let lower = super::lowercase_aligned(text);
+    let mut from = 0;
+    while let Some(p) = lower[from..].find(first.as_str()) {
+        let start = from + p;
+        from = start + first.len();
+        let mut end = from;
+        let whole = words[1..].iter().all(|w| {
+            let gap = text[end..]
+                .char_indices()
+                .find(|&(_, c)| !c.is_whitespace())
+                .map_or(text.len() - end, |(i, _)| i);
+            if gap == 0 || !lower[end + gap..].starts_with(w.as_str()) {
+                return false;
+            }
+            end += gap + w.len();
+            true
+        });
+        if whole && text[start..end].chars().any(char::is_lowercase) {
+            return Some(fold_ws(&text[start..end]));
         }
-        c.insert(pattern.to_string(), r.clone());
     }
-    Some(r)
+    None
 }
 
 fn titlecase(s: &str) -> String {
