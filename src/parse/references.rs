@@ -96,12 +96,16 @@ pub fn item_references(
                 .unwrap_or(0);
             &window[n..]
         };
-        let is_meeting = MEETING_WORDS.iter().any(|w| {
-            near.split(|c: char| !c.is_alphanumeric() && c != '-')
+        // A word of the table begins a token, or a token is a kind of "møde" (the table
+        // being empty turns the whole test off).
+        let is_meeting = !MEETING_WORDS.is_empty()
+            && near
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
                 .any(|tok| {
-                    tok.starts_with(w.as_str()) || tok.ends_with("møde") || tok.ends_with("mødet")
-                })
-        });
+                    tok.ends_with("møde")
+                        || tok.ends_with("mødet")
+                        || MEETING_WORDS.iter().any(|w| tok.starts_with(w.as_str()))
+                });
         let in_title = d.start < item.title.len() && flat.starts_with(&item.title);
         let kind: Option<&str> = if role == Some("approves-minutes-of")
             && (in_title || out.iter().all(|r| r.kind != "approves-minutes-of"))
