@@ -152,10 +152,10 @@ fn is_furniture(trimmed: &str) -> bool {
 
 /// The chars a match of `pattern` can end with, as ranges, when the pattern ends with `$`
 /// (end of text) and cannot match the empty string; `None` when that is not known.
-fn last_chars(pattern: &str) -> Option<Vec<(char, char)>> {
+fn last_chars(pattern: &str) -> Option<CharRanges> {
     use regex_syntax::hir::{Hir, HirKind, Look};
     /// The chars a match of `h` can end with (`None`: any) and whether it can be empty.
-    fn ends(h: &Hir) -> (Option<Vec<(char, char)>>, bool) {
+    fn ends(h: &Hir) -> (Option<CharRanges>, bool) {
         match h.kind() {
             HirKind::Empty | HirKind::Look(_) => (Some(Vec::new()), true),
             HirKind::Literal(l) => match std::str::from_utf8(&l.0)
@@ -193,10 +193,7 @@ fn last_chars(pattern: &str) -> Option<Vec<(char, char)>> {
             }),
         }
     }
-    fn union(
-        a: Option<Vec<(char, char)>>,
-        b: Option<Vec<(char, char)>>,
-    ) -> Option<Vec<(char, char)>> {
+    fn union(a: Option<CharRanges>, b: Option<CharRanges>) -> Option<CharRanges> {
         let (mut a, b) = (a?, b?);
         a.extend(b);
         Some(a)
