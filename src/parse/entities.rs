@@ -228,9 +228,21 @@ static PERSON_VERBS: Lazy<HashSet<String>> = Lazy::new(|| {
         .into_iter()
         .collect()
 });
-/// All relation phrases at once, to skip the phrases a text does not hold.
+/// All relation phrases at once: one pass finds where each occurs.
 static RELATION_FINDER: Lazy<Option<AhoCorasick>> =
     Lazy::new(|| AhoCorasick::new(RELATIONS.iter().map(|(_, p)| p.as_str())).ok());
+/// For each relation phrase, the first entry with the same phrase (a phrase listed twice
+/// is found once, under the first entry's index, and searched for each).
+static RELATION_FIRST: Lazy<Vec<usize>> = Lazy::new(|| {
+    (0..RELATIONS.len())
+        .map(|k| {
+            RELATIONS
+                .iter()
+                .position(|(_, p)| *p == RELATIONS[k].1)
+                .unwrap_or(k)
+        })
+        .collect()
+});
 static NAME_STOP: Lazy<HashSet<String>> = Lazy::new(|| {
     words(include_str!("../../data/parse/name-stopwords.txt"))
         .into_iter()
@@ -243,6 +255,7 @@ static RELATIONS: Lazy<Vec<(String, String)>> = Lazy::new(|| {
             let (a, b) = l.split_once('\t')?;
             Some((a.trim().to_string(), b.trim().to_string()))
         })
+        .filter(|(_, p)| !p.is_empty())
         .collect();
     v.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
     v
@@ -944,21 +957,33 @@ fn find_relations(
             .cloned()
     };
 
-    let present: Vec<bool> = match &*RELATION_FINDER {
+    // Where each phrase occurs, from one pass over the text for all of them: per phrase,
+    // its occurrences left to right that do not overlap an earlier kept one (what repeated
+    // `find` from the end of the last occurrence gives).
+    let mut found: Vec<Vec<usize>> = vec![Vec::new(); RELATIONS.len()];
+    match &*RELATION_FINDER {
         Some(ac) => {
-            let mut present = vec![false; RELATIONS.len()];
             for m in ac.find_overlapping_iter(&lower) {
-                present[m.pattern().as_usize()] = true;
+                let k = RELATION_FIRST[m.pattern().as_usize()];
+                let at = m.start();
+                let len = RELATIONS[k].1.len();
+                if found[k].last().is_none_or(|&prev| at >= prev + len) {
+                    found[k].push(at);
+                }
             }
-            present
         }
-        None => vec![true; RELATIONS.len()],
-    };
-    for ((relation, phrase), _) in RELATIONS.iter().zip(&present).filter(|(_, p)| **p) {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(phrase.as_str()) {
-            let at = from + p;
-            from = at + phrase.len();
+        None => {
+            for (k, (_, phrase)) in RELATIONS.iter().enumerate() {
+                let mut from = 0;
+                while let Some(p) = lower[from..].find(phrase.as_str()) {
+                    found[k].push(from + p);
+                    from += p + phrase.len().max(1);
+                }
+            }
+        }
+    }
+    for (k, (relation, phrase)) in RELATIONS.iter().enumerate() {
+        for &at in &found[RELATION_FIRST[k]] {
             if at > 0
                 && lower[..at]
                     .chars()
