@@ -594,81 +594,128 @@ fn is_token_char(c: char) -> bool {
     c.is_alphabetic() || c == '@' || c == '&' || c == '|'
 }
 
+/// What the tokenizer makes of a char: white space, a token char, or neither.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Space,
+    Token,
+    Other,
+}
+
+/// [`CharClass`] of every ASCII byte (`char::is_whitespace`, `is_token_char`), so most of
+/// a text is classified by one table read.
+static ASCII_CLASS: [CharClass; 128] = {
+    let mut t = [CharClass::Other; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = if matches!(c, b'\t'..=b'\r' | b' ') {
+            CharClass::Space
+        } else if c.is_ascii_alphabetic() || matches!(c, b'@' | b'&' | b'|') {
+            CharClass::Token
+        } else {
+            CharClass::Other
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Tokens outside URLs and e-mail addresses (never touched), in one pass: a token never
 /// holds white space, so it lies inside one white-space separated chunk, and a URL or an
-/// address drops the tokens of its whole chunk. ASCII bytes are classified without
-/// decoding (most of the text).
+/// address drops the tokens of its whole chunk. ASCII bytes are classified by table,
+/// without decoding (most of the text); a chunk is tested for a URL or an address only
+/// when it holds a `:`, an `@` or starts with `w`.
 fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let char_at = |b: usize| -> (char, usize) {
+    let n = bytes.len();
+    // The class and UTF-8 length of the char at byte `b`.
+    let class = |b: usize| -> (CharClass, usize) {
         match bytes[b] {
-            a if a.is_ascii() => (a as char, 1),
-            _ => text[b..]
-                .chars()
-                .next()
-                .map_or(('\u{fffd}', 1), |c| (c, c.len_utf8())),
+            a if a < 0x80 => (ASCII_CLASS[usize::from(a)], 1),
+            // U+00C0–U+00FF (æ, ø, å, é …) are letters, but for × and ÷.
+            0xC3 if bytes.get(b + 1).is_some_and(|&n| n != 0x97 && n != 0xB7) => {
+                (CharClass::Token, 2)
+            }
+            _ => {
+                let c = text[b..].chars().next().unwrap_or('\u{fffd}');
+                let k = if c.is_whitespace() {
+                    CharClass::Space
+                } else if is_token_char(c) {
+                    CharClass::Token
+                } else {
+                    CharClass::Other
+                };
+                (k, c.len_utf8())
+            }
         }
     };
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(n / 6);
     let (mut b, mut ci) = (0usize, 0usize); // byte and char offset
-    while b < bytes.len() {
-        let (c, len) = char_at(b);
-        if c.is_whitespace() {
+    while b < n {
+        let (k, len) = class(b);
+        if k == CharClass::Space {
             b += len;
             ci += 1;
             continue;
         }
         let (chunk_start, first_token) = (b, tokens.len());
-        let mut open: Option<(usize, usize)> = None; // (char, byte) start of a token
-        while b < bytes.len() {
-            // ASCII letters: inside a token, nothing to decode or classify further.
-            if bytes[b].is_ascii_alphabetic() && open.is_some() {
-                b += 1;
-                ci += 1;
-                continue;
-            }
-            let (c, len) = char_at(b);
-            if c.is_whitespace() {
-                break;
-            }
-            match (is_token_char(c), open) {
-                (true, None) => open = Some((ci, b)),
-                (false, Some((s, bs))) => {
+        let (mut colon, mut at) = (false, false);
+        while b < n {
+            let (k, len) = class(b);
+            match k {
+                CharClass::Space => break,
+                CharClass::Other => {
+                    colon |= bytes[b] == b':';
+                    b += len;
+                    ci += 1;
+                }
+                CharClass::Token => {
+                    let (s, bs) = (ci, b);
+                    b += len;
+                    ci += 1;
+                    at |= bytes[bs] == b'@';
+                    while b < n {
+                        let x = bytes[b];
+                        if x < 0x80 {
+                            if ASCII_CLASS[usize::from(x)] != CharClass::Token {
+                                break;
+                            }
+                            at |= x == b'@';
+                            b += 1;
+                        } else {
+                            let (k, len) = class(b);
+                            if k != CharClass::Token {
+                                break;
+                            }
+                            b += len;
+                        }
+                        ci += 1;
+                    }
                     tokens.push(Token {
                         start: s,
                         end: ci,
                         byte_start: bs,
                         byte_end: b,
                     });
-                    open = None;
                 }
-                _ => {}
             }
-            b += len;
-            ci += 1;
-        }
-        if let Some((s, bs)) = open {
-            tokens.push(Token {
-                start: s,
-                end: ci,
-                byte_start: bs,
-                byte_end: b,
-            });
         }
         let chunk = &bytes[chunk_start..b];
         // Only `W` lower-cases to `w`, and nothing lower-cases to `:`, `/` or `.`, so these
         // tests on the chunk as it stands equal the same tests on its lower-case form.
-        let url = chunk.windows(3).any(|w| w == b"://")
+        let url = (colon && chunk.windows(3).any(|w| w == b"://"))
             || (chunk.len() >= 4
                 && chunk[..3].iter().all(|&c| c == b'w' || c == b'W')
                 && chunk[3] == b'.');
         // An `@` after the first char with a `.` after it (the first such `@` has one if any
         // has).
-        let at_inner = chunk
-            .iter()
-            .skip(1)
-            .position(|&c| c == b'@')
-            .is_some_and(|k| chunk[k + 1..].contains(&b'.'));
+        let at_inner = at
+            && chunk
+                .iter()
+                .skip(1)
+                .position(|&c| c == b'@')
+                .is_some_and(|k| chunk[k + 1..].contains(&b'.'));
         if url || at_inner {
             tokens.truncate(first_token);
         }
@@ -1450,6 +1497,27 @@ pub fn apply(text: &str, changes: &[Change]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_classes_are_the_char_tests() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let want = if c.is_whitespace() {
+                CharClass::Space
+            } else if is_token_char(c) {
+                CharClass::Token
+            } else {
+                CharClass::Other
+            };
+            assert!(ASCII_CLASS[usize::from(b)] == want, "{c:?}");
+        }
+        // The two-byte fast path: every char from U+00C0 to U+00FF is a token char but
+        // for × and ÷.
+        for c in '\u{c0}'..='\u{ff}' {
+            assert_eq!(is_token_char(c), !matches!(c, '×' | '÷'), "{c:?}");
+            assert!(!c.is_whitespace());
+        }
+    }
 
     fn lex() -> Lexicon {
         Lexicon::from_words([
