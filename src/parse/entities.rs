@@ -137,7 +137,7 @@ impl Gazetteer {
     }
 
     /// Mentions in `text` (byte ranges), whole words only.
-    pub fn mentions(&self, text: &str) -> Vec<Mention> {
+    pub fn mentions(&self, text: &str) -> Vec<Mention<'_>> {
         let Some(m) = &self.matcher else {
             return Vec::new();
         };
@@ -157,7 +157,7 @@ impl Gazetteer {
                     start: s,
                     end: e,
                     entry: *idx,
-                    surface: surface.clone(),
+                    surface,
                 });
             }
         }
@@ -202,13 +202,14 @@ impl Gazetteer {
     }
 }
 
-/// A gazetteer hit.
+/// A gazetteer hit. The surface form is the gazetteer's own string (a copy per hit was a
+/// share of the entity stage's allocations).
 #[derive(Debug, Clone)]
-pub struct Mention {
+pub struct Mention<'g> {
     pub start: usize,
     pub end: usize,
     pub entry: usize,
-    pub surface: String,
+    pub surface: &'g str,
 }
 
 /// The shipped gazetteer.
@@ -231,18 +232,6 @@ static PERSON_VERBS: Lazy<HashSet<String>> = Lazy::new(|| {
 /// All relation phrases at once: one pass finds where each occurs.
 static RELATION_FINDER: Lazy<Option<AhoCorasick>> =
     Lazy::new(|| AhoCorasick::new(RELATIONS.iter().map(|(_, p)| p.as_str())).ok());
-/// For each relation phrase, the first entry with the same phrase (a phrase listed twice
-/// is found once, under the first entry's index, and searched for each).
-static RELATION_FIRST: Lazy<Vec<usize>> = Lazy::new(|| {
-    (0..RELATIONS.len())
-        .map(|k| {
-            RELATIONS
-                .iter()
-                .position(|(_, p)| *p == RELATIONS[k].1)
-                .unwrap_or(k)
-        })
-        .collect()
-});
 static NAME_STOP: Lazy<HashSet<String>> = Lazy::new(|| {
     words(include_str!("../../data/parse/name-stopwords.txt"))
         .into_iter()
@@ -364,10 +353,19 @@ pub fn extract(
                    kind: &str,
                    surface: &str,
                    item: &Option<String>| {
-        let acc = orgs.entry(name.to_string()).or_insert_with(|| OrgAcc {
-            kind: kind.to_string(),
-            ..OrgAcc::default()
-        });
+        // Most calls find the organisation already there: a key is made only for a new one.
+        if !orgs.contains_key(name) {
+            orgs.insert(
+                name.to_string(),
+                OrgAcc {
+                    kind: kind.to_string(),
+                    ..OrgAcc::default()
+                },
+            );
+        }
+        let Some(acc) = orgs.get_mut(name) else {
+            return;
+        };
         if surface != name && !acc.aliases.iter().any(|a| a == surface) {
             acc.aliases.push(surface.to_string());
         }
@@ -434,7 +432,7 @@ pub fn extract(
         let mentions = g.mentions(text);
         for m in &mentions {
             let e = &g.entries[m.entry];
-            add_org(&mut orgs, &e.name, &e.kind, &m.surface, &u.item);
+            add_org(&mut orgs, &e.name, &e.kind, m.surface, &u.item);
         }
         // Discovery beyond the gazetteer.
         for r in DISCOVER.iter() {
@@ -604,11 +602,11 @@ fn merge_person(people: &mut BTreeMap<String, PersonAcc>, name: &str, acc: Perso
 
 /// Whether capitalised words make a person's name, from their lower-cased forms (computed
 /// once per candidate: this runs for every run of capitalised words in every item).
-fn valid_name(g: &Gazetteer, lower: &[String]) -> bool {
+fn valid_name(g: &Gazetteer, lower: &[&str]) -> bool {
     if lower.len() < 2 || lower.len() > 4 {
         return false;
     }
-    if lower.iter().any(|t| NAME_STOP.contains(t)) {
+    if lower.iter().any(|t| NAME_STOP.contains(*t)) {
         return false;
     }
     if g.lookup_lower(&lower.join(" ")).is_some()
@@ -685,27 +683,27 @@ fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
 fn find_people(
     text: &str,
     u: &Unit<'_>,
-    mentions: &[Mention],
+    mentions: &[Mention<'_>],
     people: &mut BTreeMap<String, PersonAcc>,
 ) {
     let g = &*GAZETTEER;
     for m in NAME.find_iter(text) {
         let toks: Vec<&str> = m.as_str().split(' ').collect();
-        let lower: Vec<String> = toks.iter().map(|t| super::lowercase(t)).collect();
+        // The words lower-cased at once (lower case makes no spaces, so the words match up).
+        let lower_all = super::lowercase(m.as_str());
+        let lower: Vec<&str> = lower_all.split(' ').collect();
         let (mut a, mut b) = (0, toks.len());
         // Trim trailing stop words ("Jesper Kaas Schmidt Og" cannot occur, but "Per Okkels
         // Region" might).
-        while b - a > 1 && NAME_STOP.contains(&lower[b - 1]) {
+        while b - a > 1 && NAME_STOP.contains(lower[b - 1]) {
             b -= 1;
         }
         // Leading stop words: "Fra Steffen …" is not a name start; but a determiner
         // ("Den Kommende Periode") means a noun phrase, not a name.
-        if b - a > 1
-            && ["den", "det", "de", "en", "et", "denne", "dette"].contains(&lower[a].as_str())
-        {
+        if b - a > 1 && ["den", "det", "de", "en", "et", "denne", "dette"].contains(&lower[a]) {
             continue;
         }
-        while b - a > 1 && NAME_STOP.contains(&lower[a]) {
+        while b - a > 1 && NAME_STOP.contains(lower[a]) {
             a += 1;
         }
         if !valid_name(g, &lower[a..b]) {
@@ -797,13 +795,21 @@ fn find_people(
     }
 }
 
-fn org_after(mentions: &[Mention], from: usize, within: usize) -> Option<&Mention> {
+fn org_after<'m, 'g>(
+    mentions: &'m [Mention<'g>],
+    from: usize,
+    within: usize,
+) -> Option<&'m Mention<'g>> {
     mentions
         .iter()
         .find(|m| m.start >= from && m.start <= from + within)
 }
 
-fn org_before(mentions: &[Mention], to: usize, not_before: usize) -> Option<&Mention> {
+fn org_before<'m, 'g>(
+    mentions: &'m [Mention<'g>],
+    to: usize,
+    not_before: usize,
+) -> Option<&'m Mention<'g>> {
     mentions
         .iter()
         .rfind(|m| m.end <= to && m.start >= not_before)
@@ -812,7 +818,7 @@ fn org_before(mentions: &[Mention], to: usize, not_before: usize) -> Option<&Men
 fn find_requests(
     text: &str,
     u: &Unit<'_>,
-    mentions: &[Mention],
+    mentions: &[Mention<'_>],
     ctx: &DocContext<'_>,
     out: &mut Vec<Request>,
 ) {
@@ -856,7 +862,7 @@ fn find_requests(
 fn find_reported(
     text: &str,
     u: &Unit<'_>,
-    mentions: &[Mention],
+    mentions: &[Mention<'_>],
     ctx: &DocContext<'_>,
     region: Option<&OrgEntry>,
     out: &mut Vec<ReportedDecision>,
@@ -919,7 +925,7 @@ fn find_reported(
 fn find_relations(
     text: &str,
     u: &Unit<'_>,
-    mentions: &[Mention],
+    mentions: &[Mention<'_>],
     ctx: &DocContext<'_>,
     region: Option<&OrgEntry>,
     people: &BTreeMap<String, PersonAcc>,
@@ -957,33 +963,14 @@ fn find_relations(
             .cloned()
     };
 
-    // Where each phrase occurs, from one pass over the text for all of them: per phrase,
-    // its occurrences left to right that do not overlap an earlier kept one (what repeated
-    // `find` from the end of the last occurrence gives).
-    let mut found: Vec<Vec<usize>> = vec![Vec::new(); RELATIONS.len()];
-    match &*RELATION_FINDER {
-        Some(ac) => {
-            for m in ac.find_overlapping_iter(&lower) {
-                let k = RELATION_FIRST[m.pattern().as_usize()];
-                let at = m.start();
-                let len = RELATIONS[k].1.len();
-                if found[k].last().is_none_or(|&prev| at >= prev + len) {
-                    found[k].push(at);
-                }
-            }
-        }
-        None => {
-            for (k, (_, phrase)) in RELATIONS.iter().enumerate() {
-                let mut from = 0;
-                while let Some(p) = lower[from..].find(phrase.as_str()) {
-                    found[k].push(from + p);
-                    from += p + phrase.len().max(1);
-                }
-            }
-        }
-    }
+    // Where each phrase occurs, from one pass over the text for all of them.
+    let phrases: Vec<&str> = RELATIONS.iter().map(|(_, p)| p.as_str()).collect();
+    let found: Vec<Vec<usize>> = match &*RELATION_FINDER {
+        Some(ac) => super::phrase_occurrences(ac, &phrases, &lower),
+        None => Vec::new(),
+    };
     for (k, (relation, phrase)) in RELATIONS.iter().enumerate() {
-        for &at in &found[RELATION_FIRST[k]] {
+        for &at in found.get(k).into_iter().flatten() {
             if at > 0
                 && lower[..at]
                     .chars()
@@ -1292,8 +1279,8 @@ mod tests {
     fn names_are_not_institutions() {
         let g = gaz();
         let valid = |name: &str| {
-            let lower: Vec<String> = name.split(' ').map(crate::parse::lowercase).collect();
-            valid_name(&g, &lower)
+            let lower = crate::parse::lowercase(name);
+            valid_name(&g, &lower.split(' ').collect::<Vec<_>>())
         };
         assert!(valid("Mette Frederiksen"));
         assert!(!valid("Region Nordjylland"));

@@ -307,6 +307,28 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
     })
 }
 
+/// Where each of a table's phrases occurs in `hay`, found in one pass of `finder` (built
+/// from `phrases`, in order): per phrase, the occurrences that repeated `str::find` from
+/// the end of the last one visits (left to right, none overlapping the one before).
+/// Replaces a search per phrase; a phrase listed twice is found under its first index.
+pub(crate) fn phrase_occurrences(
+    finder: &aho_corasick::AhoCorasick,
+    phrases: &[&str],
+    hay: &str,
+) -> Vec<Vec<usize>> {
+    let mut found: Vec<Vec<usize>> = vec![Vec::new(); phrases.len()];
+    for m in finder.find_overlapping_iter(hay) {
+        let k = m.pattern().as_usize();
+        let k = phrases.iter().position(|p| *p == phrases[k]).unwrap_or(k);
+        let at = m.start();
+        let len = phrases[k].len();
+        if found[k].last().is_none_or(|&prev| at >= prev + len.max(1)) {
+            found[k].push(at);
+        }
+    }
+    found
+}
+
 /// `text.to_lowercase()`, faster on Danish text: ASCII and Latin-1 letters (æ, ø, å, é …)
 /// are lower-cased by table, the rest char by char as the standard library does. A text
 /// holding a capital sigma goes to the standard library whole, since its lower case depends

@@ -166,34 +166,101 @@ pub fn item_references(
     out
 }
 
-/// A function mapping byte offsets in `flat` (whitespace-folded) to byte offsets in `orig`.
+/// A function mapping byte offsets in `flat` (whitespace-folded) to byte offsets in `orig`:
+/// a char that is not white space maps to the same char in `orig` (the n-th such char of
+/// the one is the n-th of the other: folding changes only white space), any other offset to
+/// just past the char before it. The map is kept as runs of chars at the same distance in
+/// the two texts (a new run where folding took white space out), not as a pair per char.
 fn align<'a>(flat: &'a str, orig: &'a str) -> impl Fn(usize) -> usize + 'a {
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut oi = orig.char_indices().peekable();
+    // (offset in `flat` of a run's first char, offset of that char in `orig`)
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut oi = orig.char_indices();
     for (fi, fc) in flat.char_indices() {
         if fc.is_whitespace() {
             continue;
         }
-        while let Some(&(o, oc)) = oi.peek() {
-            oi.next();
-            if oc == fc {
-                pairs.push((fi, o));
-                break;
+        if let Some((o, _)) = oi.by_ref().find(|&(_, oc)| oc == fc) {
+            if runs.last().is_none_or(|&(rf, ro)| o - ro != fi - rf) {
+                runs.push((fi, o));
             }
         }
     }
+    // The offset in `orig` of the non-white char at `f` in `flat`.
+    let at = move |runs: &[(usize, usize)], f: usize| -> Option<usize> {
+        let k = runs.partition_point(|&(rf, _)| rf <= f);
+        let (rf, ro) = *runs.get(k.checked_sub(1)?)?;
+        Some(ro + (f - rf))
+    };
     move |f: usize| -> usize {
-        match pairs.binary_search_by_key(&f, |p| p.0) {
-            Ok(k) => pairs[k].1,
-            Err(0) => 0,
-            Err(k) => {
-                let (pf, po) = pairs[k - 1];
-                let c = orig[po..].chars().next().map(char::len_utf8).unwrap_or(0);
-                if f > pf {
-                    (po + c).min(orig.len())
-                } else {
-                    po
+        if flat[f.min(flat.len())..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace())
+        {
+            return at(&runs, f).unwrap_or(0);
+        }
+        // Just past the last non-white char before `f` (0 if there is none).
+        let Some((p, c)) = flat[..f.min(flat.len())]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_whitespace())
+        else {
+            return 0;
+        };
+        at(&runs, p).map_or(0, |o| (o + c.len_utf8()).min(orig.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The map as it was first written: a pair per char that is not white space.
+    fn align_by_pairs<'a>(flat: &'a str, orig: &'a str) -> impl Fn(usize) -> usize + 'a {
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let mut oi = orig.char_indices().peekable();
+        for (fi, fc) in flat.char_indices() {
+            if fc.is_whitespace() {
+                continue;
+            }
+            while let Some(&(o, oc)) = oi.peek() {
+                oi.next();
+                if oc == fc {
+                    pairs.push((fi, o));
+                    break;
                 }
+            }
+        }
+        move |f: usize| -> usize {
+            match pairs.binary_search_by_key(&f, |p| p.0) {
+                Ok(k) => pairs[k].1,
+                Err(0) => 0,
+                Err(k) => {
+                    let (pf, po) = pairs[k - 1];
+                    let c = orig[po..].chars().next().map(char::len_utf8).unwrap_or(0);
+                    if f > pf {
+                        (po + c).min(orig.len())
+                    } else {
+                        po
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn runs_map_every_offset_as_pairs_did() {
+        for orig in [
+            "",
+            "  \n ",
+            "Mødet den 8.\napril 2025  blev   holdt.\n\n\n- at KKR\n  godkender\u{a0}planen ",
+            "  Indledning\n\nÆndring af  dagsorden\n- punkt 1\n-  punkt 2\n\n  \nslut",
+            "ét\u{2003}ord og\tet andet\r\nog æøå\n \n ÅØÆ.",
+        ] {
+            let flat = join_text(orig);
+            let (new, old) = (align(&flat, orig), align_by_pairs(&flat, orig));
+            for f in (0..=flat.len()).filter(|&f| flat.is_char_boundary(f)) {
+                assert_eq!(new(f), old(f), "offset {f} of {flat:?} from {orig:?}");
             }
         }
     }

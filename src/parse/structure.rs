@@ -87,6 +87,10 @@ static PART_HEADINGS_LOWER: Lazy<(HashMap<String, &'static str>, usize)> = Lazy:
 });
 static DECISION_KINDS: Lazy<Vec<(String, String)>> =
     Lazy::new(|| pairs_of(include_str!("../../data/parse/decision-kinds.tsv")));
+/// All decision phrases at once: one pass finds where each occurs.
+static DECISION_FINDER: Lazy<Option<aho_corasick::AhoCorasick>> = Lazy::new(|| {
+    aho_corasick::AhoCorasick::new(DECISION_KINDS.iter().map(|(_, p)| p.as_str())).ok()
+});
 static BODY_WORDS: Lazy<Vec<(String, String)>> =
     Lazy::new(|| pairs_of(include_str!("../../data/parse/body-words.tsv")));
 static COVER_LABELS: Lazy<Vec<(String, String)>> =
@@ -139,8 +143,24 @@ pub fn decision_kind(text: &str) -> &'static str {
     if lower.is_empty() {
         return "none";
     }
-    for (kind, phrase) in DECISION_KINDS.iter() {
-        if contains_phrase(&lower, phrase) {
+    // The first phrase of the table that occurs at a word start (`godkendt` matches
+    // `Godkendt.`, not `ugodkendt`).
+    let phrases: Vec<&str> = DECISION_KINDS.iter().map(|(_, p)| p.as_str()).collect();
+    let found = match &*DECISION_FINDER {
+        Some(ac) => super::phrase_occurrences(ac, &phrases, &lower),
+        None => Vec::new(),
+    };
+    let at_word_start = |at: usize| {
+        lower[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    };
+    for (k, (kind, _)) in DECISION_KINDS.iter().enumerate() {
+        if found
+            .get(k)
+            .is_some_and(|f| f.iter().any(|&at| at_word_start(at)))
+        {
             return match kind.as_str() {
                 "approved" => "approved",
                 "noted" => "noted",
@@ -153,23 +173,6 @@ pub fn decision_kind(text: &str) -> &'static str {
         }
     }
     "none"
-}
-
-/// Phrase match at word starts (`godkendt` matches `Godkendt.` but not `ugodkendt`).
-fn contains_phrase(hay: &str, phrase: &str) -> bool {
-    let mut from = 0;
-    while let Some(p) = hay[from..].find(phrase) {
-        let at = from + p;
-        let before_ok = hay[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if before_ok {
-            return true;
-        }
-        from = at + phrase.len().max(1);
-    }
-    false
 }
 
 /// Structure of one document, before entity extraction.
