@@ -342,17 +342,19 @@ fn may_hold_url(s: &str) -> bool {
 /// Clean a decoded document. Never fails: on text with none of the layout quirks it only
 /// normalises whitespace.
 pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
-    let mut raw: Vec<(&str, usize)> = Vec::new(); // (line text, source char offset of line start)
+    // (line text, source char offset of line start, whether it may hold a URL: looked at
+    // twice below, searched once)
+    let mut raw: Vec<(&str, usize, bool)> = Vec::new();
     let mut off = 0usize;
     for l in source.split('\n') {
-        raw.push((l, off));
+        raw.push((l, off, may_hold_url(l)));
         off += l.chars().count() + 1;
     }
     let src_len = source.chars().count();
 
     // 1. Doubled blank lines: a born-digital text layer puts an empty line after every line,
     //    and marks real paragraph breaks by a line holding only spaces.
-    let nonblank = raw.iter().filter(|(l, _)| !l.trim().is_empty()).count();
+    let nonblank = raw.iter().filter(|(l, _, _)| !l.trim().is_empty()).count();
     let followed_by_empty = raw
         .windows(2)
         .filter(|w| !w[0].0.trim().is_empty() && w[1].0.is_empty())
@@ -360,10 +362,13 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
     let double_spaced = nonblank > 10 && followed_by_empty * 10 >= nonblank * 8;
 
     // 2. Evidence for URLs: URL-only lines (PDF link dumps) tell how broken URLs rejoin.
+    // (White space at a line's ends makes no `://` or `www.`: the hint holds for the trimmed
+    // line too.)
     let url_lines: HashSet<String> = raw
         .iter()
-        .map(|(l, _)| l.trim())
-        .filter(|l| may_hold_url(l) && URL_ONLY.is_match(l))
+        .filter(|(_, _, url)| *url)
+        .map(|(l, _, _)| l.trim())
+        .filter(|l| URL_ONLY.is_match(l))
         .map(str::to_string)
         .collect();
 
@@ -372,7 +377,7 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
     let mut next_is_page_start = false;
     let mut in_cover = false;
     let mut cover_seen = 0usize;
-    for (text, start) in &raw {
+    for &(text, start, url_hint) in &raw {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             if double_spaced && text.is_empty() {
@@ -416,7 +421,7 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
                 chars: Vec::new(),
                 blank: false,
                 page_start,
-                url_hint: may_hold_url(text),
+                url_hint,
                 dash: text.contains('-'),
             });
             continue;
@@ -441,7 +446,7 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
             chars,
             blank: false,
             page_start,
-            url_hint: may_hold_url(text),
+            url_hint,
             dash: text.contains('-'),
         });
     }
