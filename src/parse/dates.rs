@@ -7,9 +7,9 @@
 use super::gated::Gated;
 use once_cell::sync::Lazy;
 use regex::Regex;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-static MONTHS: Lazy<HashMap<String, u32>> = Lazy::new(|| {
+static MONTHS: Lazy<FxHashMap<String, u32>> = Lazy::new(|| {
     include_str!("../../data/parse/months.tsv")
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -22,7 +22,7 @@ static MONTHS: Lazy<HashMap<String, u32>> = Lazy::new(|| {
 
 /// The month names that are abbreviations: those that begin a longer name of the same
 /// month in the table (`jun` of `juni`, `sept` of `september`), whatever their length.
-static ABBREVIATIONS: Lazy<std::collections::HashSet<&'static str>> = Lazy::new(|| {
+static ABBREVIATIONS: Lazy<FxHashSet<&'static str>> = Lazy::new(|| {
     MONTHS
         .iter()
         .filter(|(a, n)| {

@@ -12,7 +12,8 @@ use crate::model::{Organisation, Person, Relation, ReportedDecision, Request, Ro
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use once_cell::sync::Lazy;
 use regex::Regex;
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 fn never() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
@@ -48,10 +49,10 @@ pub struct Gazetteer {
     matcher: Option<AhoCorasick>,
     /// Lower-cased name or alias → first entry with it (`lookup` runs for every candidate
     /// name in every document; a scan of all entries was a tenth of the parse time).
-    by_name: std::collections::HashMap<String, usize>,
+    by_name: FxHashMap<String, usize>,
     /// Lower-cased bare place name → first municipality with it as an alias or as its name
     /// before " kommune" (`municipality` runs for every participant of every cover).
-    by_place: std::collections::HashMap<String, usize>,
+    by_place: FxHashMap<String, usize>,
 }
 
 impl Gazetteer {
@@ -90,7 +91,7 @@ impl Gazetteer {
             });
         }
         let mut surfaces: Vec<(String, usize)> = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         for (i, e) in entries.iter().enumerate() {
             for s in std::iter::once(&e.name).chain(e.aliases.iter()) {
                 // A bare municipality name ("Randers") is a place far more often than an
@@ -107,7 +108,7 @@ impl Gazetteer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(surfaces.iter().map(|(s, _)| s.as_str()))
             .ok();
-        let mut by_name = std::collections::HashMap::new();
+        let mut by_name = FxHashMap::default();
         for (i, e) in entries.iter().enumerate() {
             // Names first, then aliases, as the scan it replaces checked an entry's name
             // and aliases together: keep the first entry that has the string either way.
@@ -115,7 +116,7 @@ impl Gazetteer {
                 by_name.entry(s.to_lowercase()).or_insert(i);
             }
         }
-        let mut by_place = std::collections::HashMap::new();
+        let mut by_place = FxHashMap::default();
         for (i, e) in entries.iter().enumerate() {
             if e.kind != "municipality" {
                 continue;
@@ -224,7 +225,7 @@ static ROLES: Lazy<Vec<String>> = Lazy::new(|| {
 /// The longest role, in chars.
 static ROLE_CHARS: Lazy<usize> =
     Lazy::new(|| ROLES.iter().map(|r| r.chars().count()).max().unwrap_or(0));
-static PERSON_VERBS: Lazy<HashSet<String>> = Lazy::new(|| {
+static PERSON_VERBS: Lazy<FxHashSet<String>> = Lazy::new(|| {
     words(include_str!("../../data/parse/person-verbs.txt"))
         .into_iter()
         .collect()
@@ -232,7 +233,7 @@ static PERSON_VERBS: Lazy<HashSet<String>> = Lazy::new(|| {
 /// All relation phrases at once: one pass finds where each occurs.
 static RELATION_FINDER: Lazy<Option<AhoCorasick>> =
     Lazy::new(|| AhoCorasick::new(RELATIONS.iter().map(|(_, p)| p.as_str())).ok());
-static NAME_STOP: Lazy<HashSet<String>> = Lazy::new(|| {
+static NAME_STOP: Lazy<FxHashSet<String>> = Lazy::new(|| {
     words(include_str!("../../data/parse/name-stopwords.txt"))
         .into_iter()
         .collect()
@@ -490,7 +491,7 @@ pub fn extract(
     // with the evidence recorded.
     let names: Vec<String> = people.keys().cloned().collect();
     let tokens: Vec<Vec<&str>> = names.iter().map(|n| n.split(' ').collect()).collect();
-    let mut merged: HashSet<String> = HashSet::new();
+    let mut merged: FxHashSet<String> = FxHashSet::default();
     for (a, ta) in names.iter().zip(&tokens) {
         for (b, tb) in names.iter().zip(&tokens) {
             if a == b || merged.contains(a) || merged.contains(b) {

@@ -399,7 +399,7 @@ fn byte_ranges(text: &str, char_ranges: &[(usize, usize)]) -> Vec<(usize, usize)
     let mut wanted: Vec<usize> = char_ranges.iter().flat_map(|&(a, b)| [a, b]).collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let mut at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut at: rustc_hash::FxHashMap<usize, usize> = rustc_hash::FxHashMap::default();
     let mut w = wanted.iter().peekable();
     for (ci, (bi, _)) in text.char_indices().enumerate() {
         while let Some(&&c) = w.peek() {

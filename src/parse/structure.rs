@@ -11,7 +11,8 @@ use super::gated::Gated;
 use crate::model::{AgendaItem, Decision, Meeting, Participant, Section, Span};
 use once_cell::sync::Lazy;
 use regex::Regex;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 fn never() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("empty class regex compiles"))
@@ -76,7 +77,7 @@ static PART_HEADINGS: Lazy<Vec<String>> =
 /// Lower-cased part heading → the first heading with that spelling, plus the longest
 /// lower-cased heading in chars (`part_heading` runs on every line).
 static PART_HEADINGS_LOWER: Lazy<(HashMap<String, &'static str>, usize)> = Lazy::new(|| {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     let mut longest = 0;
     for h in PART_HEADINGS.iter() {
         let l = h.to_lowercase();
@@ -366,7 +367,7 @@ pub fn parse_structure(text: &str, file_stem: &str) -> Option<Structure> {
     }
 
     // Duplicate numbers are reported.
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for it in &items {
         if !it.number.is_empty() && !seen.insert(it.number.clone()) {
             warnings.push(format!("item number {} occurs more than once", it.number));
@@ -427,7 +428,7 @@ fn assign_numbers(
         }
     }
     let mut out = vec![None; anchors.len()];
-    let mut used = HashSet::new();
+    let mut used = HashSet::default();
     let mut last: (u32, u32) = (0, 0);
     for (k, &a) in anchors.iter().enumerate() {
         let lo = if k == 0 { 0 } else { anchors[k - 1] };

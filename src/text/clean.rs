@@ -8,7 +8,7 @@
 
 use once_cell::sync::Lazy;
 use regex::Regex;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// Cleaned text plus the way back to the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -505,7 +505,7 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut seen_url_lines: HashSet<String> = HashSet::new();
+    let mut seen_url_lines: HashSet<String> = HashSet::default();
     let mut kept: Vec<Line> = Vec::new();
     for (line, t) in lines.into_iter().zip(url_texts) {
         if let Some(t) = t {
