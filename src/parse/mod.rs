@@ -438,7 +438,39 @@ fn fold_single_newlines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{lowercase, lowercase_aligned};
+    use super::{lowercase, lowercase_aligned, phrase_occurrences};
+
+    #[test]
+    fn phrase_occurrences_are_those_repeated_find_visits() {
+        // Phrases that overlap themselves and each other, one listed twice.
+        let phrases = ["aa", "a a", "ba", "aa", "formand for", "næstformand for"];
+        let finder = aho_corasick::AhoCorasick::new(phrases).unwrap_or_else(|_| unreachable!());
+        for hay in [
+            "",
+            "aaaa a a aba",
+            "næstformand for formand for aaa",
+            "ba ba baa",
+        ] {
+            let found = phrase_occurrences(&finder, &phrases, hay);
+            for (k, phrase) in phrases.iter().enumerate() {
+                let first = phrases.iter().position(|p| p == phrase).unwrap_or(k);
+                let mut want = Vec::new();
+                let mut from = 0;
+                while let Some(p) = hay[from..].find(phrase) {
+                    want.push(from + p);
+                    from += p + phrase.len();
+                }
+                let got = if first == k { &found[k] } else { &found[first] };
+                assert_eq!(got, &want, "{phrase:?} in {hay:?}");
+                if first != k {
+                    assert!(
+                        found[k].is_empty(),
+                        "a repeated phrase is found under its first index"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn lowercase_is_the_standard_lower_case() {
