@@ -338,9 +338,20 @@ pub(crate) fn lowercase(text: &str) -> String {
         return text.to_lowercase();
     }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Runs of ASCII (most of a Danish text) are copied and lowered in place.
+        let n = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let from = out.len();
+        out.push_str(&rest[..n]);
+        out[from..].make_ascii_lowercase();
+        rest = &rest[n..];
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
         match c {
-            'A'..='Z' => out.push(c.to_ascii_lowercase()),
             // Latin-1 capitals (not the multiplication sign) are their small letter - 0x20.
             '\u{c0}'..='\u{de}' if c != '\u{d7}' => {
                 out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
@@ -348,6 +359,7 @@ pub(crate) fn lowercase(text: &str) -> String {
             c if (c as u32) < 0x100 => out.push(c),
             c => out.extend(c.to_lowercase()),
         }
+        rest = chars.as_str();
     }
     out
 }
