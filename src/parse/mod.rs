@@ -337,31 +337,14 @@ pub(crate) fn lowercase(text: &str) -> String {
     if text.contains('\u{3a3}') {
         return text.to_lowercase();
     }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        // Runs of ASCII (most of a Danish text) are copied and lowered in place.
-        let n = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        let from = out.len();
-        out.push_str(&rest[..n]);
-        out[from..].make_ascii_lowercase();
-        rest = &rest[n..];
-        let mut chars = rest.chars();
-        let Some(c) = chars.next() else { break };
-        match c {
-            // Latin-1 capitals (not the multiplication sign) are their small letter - 0x20.
-            '\u{c0}'..='\u{de}' if c != '\u{d7}' => {
-                out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
-            }
-            c if (c as u32) < 0x100 => out.push(c),
-            c => out.extend(c.to_lowercase()),
+    lower_with(text, |c, out| match c {
+        // Latin-1 capitals (not the multiplication sign) are their small letter - 0x20.
+        '\u{c0}'..='\u{de}' if c != '\u{d7}' => {
+            out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
         }
-        rest = chars.as_str();
-    }
-    out
+        c if (c as u32) < 0x100 => out.push(c),
+        c => out.extend(c.to_lowercase()),
+    })
 }
 
 /// Lower case that keeps every char's byte offset: a char whose lower case is one char of
@@ -369,10 +352,21 @@ pub(crate) fn lowercase(text: &str) -> String {
 /// is kept as it is. Code that finds a phrase in the lowered text and then slices the
 /// original text at the same offsets needs this; `lowercase` can change the length.
 pub(crate) fn lowercase_aligned(text: &str) -> String {
+    lower_with(text, |c, out| {
+        let mut l = c.to_lowercase();
+        match (l.next(), l.next()) {
+            (Some(s), None) if s.len_utf8() == c.len_utf8() => out.push(s),
+            _ => out.push(c),
+        }
+    })
+}
+
+/// The walk both lower cases share: runs of ASCII (most of a Danish text) are copied and
+/// lowered in place, and each other char is handed to `other` to write.
+fn lower_with(text: &str, other: impl Fn(char, &mut String)) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        // Runs of ASCII (most of a Danish text) are copied and lowered in place.
         let n = rest
             .bytes()
             .position(|b| !b.is_ascii())
@@ -383,11 +377,7 @@ pub(crate) fn lowercase_aligned(text: &str) -> String {
         rest = &rest[n..];
         let mut chars = rest.chars();
         let Some(c) = chars.next() else { break };
-        let mut l = c.to_lowercase();
-        match (l.next(), l.next()) {
-            (Some(s), None) if s.len_utf8() == c.len_utf8() => out.push(s),
-            _ => out.push(c),
-        }
+        other(c, &mut out);
         rest = chars.as_str();
     }
     out
