@@ -138,7 +138,7 @@ static FURNITURE: Lazy<Vec<(Regex, Option<CharRanges>)>> = Lazy::new(|| {
 
 /// The ranges sorted and merged, so one binary search tells whether a char is in them
 /// (a Unicode `\d` alone is some 70 ranges; scanning them for every line and pattern was
-/// a third of the cleaning time).
+/// a fifth of the cleaning instructions, a third of its time under `perf`).
 fn merged(mut ranges: CharRanges) -> CharRanges {
     ranges.sort_unstable();
     let mut out: CharRanges = Vec::with_capacity(ranges.len());
