@@ -329,6 +329,111 @@ pub(crate) fn phrase_occurrences(
     found
 }
 
+/// Lower-case phrases found in text of any case, with the offsets and the answer of
+/// [`phrase_occurrences`] on `lowercase_aligned(text)`, without making that lower-cased
+/// copy of the text (a copy per item was a sixth of the relation search). ASCII letters
+/// match either case; every other char of a phrase is spelled out in each char that
+/// `lowercase_aligned` lowers to it (æ as æ and Æ), so the patterns are the phrase's
+/// spellings in the original text.
+pub(crate) struct CaselessPhrases {
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// The phrase (its first index in the table) of each pattern.
+    phrase_of: Vec<usize>,
+    /// Each phrase's length in bytes (the same in every spelling).
+    lens: Vec<usize>,
+}
+
+/// A char as `lowercase_aligned` lowers it: to its lower case where that is one char of
+/// the same UTF-8 length, else unchanged.
+fn lower_aligned_char(c: char) -> char {
+    let mut l = c.to_lowercase();
+    match (l.next(), l.next()) {
+        (Some(s), None) if s.len_utf8() == c.len_utf8() => s,
+        _ => c,
+    }
+}
+
+/// Every spelling of `phrase` whose `lowercase_aligned` is `phrase`, with ASCII letters
+/// left to the finder's ASCII case folding. None for a phrase holding an ASCII capital
+/// (or a char no text char lowers to): no lowered text holds it.
+fn aligned_spellings(phrase: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for p in phrase.chars() {
+        let spellings: Vec<char> = if p.is_ascii() {
+            if p.is_ascii_uppercase() {
+                return Vec::new();
+            }
+            vec![p]
+        } else {
+            // Only a char of the same UTF-8 length lowers to `p`.
+            let range = match p.len_utf8() {
+                2 => 0x80..=0x7ff,
+                3 => 0x800..=0xffff,
+                _ => 0x10000..=0x10ffff,
+            };
+            range
+                .filter_map(char::from_u32)
+                .filter(|&c| lower_aligned_char(c) == p)
+                .collect()
+        };
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                spellings.iter().map(move |&c| {
+                    let mut s = prefix.clone();
+                    s.push(c);
+                    s
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+impl CaselessPhrases {
+    /// A finder for `phrases` (lower case, as `phrase_occurrences` takes them).
+    pub(crate) fn new(phrases: &[&str]) -> CaselessPhrases {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut phrase_of = Vec::new();
+        for (k, phrase) in phrases.iter().enumerate() {
+            let first = phrases.iter().position(|p| p == phrase).unwrap_or(k);
+            if first != k {
+                continue;
+            }
+            for spelling in aligned_spellings(phrase) {
+                patterns.push(spelling);
+                phrase_of.push(k);
+            }
+        }
+        let finder = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .ok();
+        CaselessPhrases {
+            finder,
+            phrase_of,
+            lens: phrases.iter().map(|p| p.len()).collect(),
+        }
+    }
+
+    /// `phrase_occurrences(finder, phrases, &lowercase_aligned(hay))`, searched in `hay`.
+    pub(crate) fn occurrences(&self, hay: &str) -> Vec<Vec<usize>> {
+        let mut found: Vec<Vec<usize>> = vec![Vec::new(); self.lens.len()];
+        let Some(finder) = &self.finder else {
+            return found;
+        };
+        for m in finder.find_overlapping_iter(hay) {
+            let k = self.phrase_of[m.pattern().as_usize()];
+            let at = m.start();
+            let len = self.lens[k];
+            if found[k].last().is_none_or(|&prev| at >= prev + len.max(1)) {
+                found[k].push(at);
+            }
+        }
+        found
+    }
+}
+
 /// `text.to_lowercase()`, faster on Danish text: ASCII and Latin-1 letters (æ, ø, å, é …)
 /// are lower-cased by table, the rest char by char as the standard library does. A text
 /// holding a capital sigma goes to the standard library whole, since its lower case depends
@@ -352,13 +457,7 @@ pub(crate) fn lowercase(text: &str) -> String {
 /// is kept as it is. Code that finds a phrase in the lowered text and then slices the
 /// original text at the same offsets needs this; `lowercase` can change the length.
 pub(crate) fn lowercase_aligned(text: &str) -> String {
-    lower_with(text, |c, out| {
-        let mut l = c.to_lowercase();
-        match (l.next(), l.next()) {
-            (Some(s), None) if s.len_utf8() == c.len_utf8() => out.push(s),
-            _ => out.push(c),
-        }
-    })
+    lower_with(text, |c, out| out.push(lower_aligned_char(c)))
 }
 
 /// The walk both lower cases share: runs of ASCII (most of a Danish text) are copied and
@@ -440,7 +539,9 @@ fn fold_single_newlines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{lowercase, lowercase_aligned, phrase_occurrences};
+    use super::{
+        aligned_spellings, lowercase, lowercase_aligned, phrase_occurrences, CaselessPhrases,
+    };
 
     #[test]
     fn phrase_occurrences_are_those_repeated_find_visits() {
@@ -472,6 +573,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn caseless_phrases_find_what_the_lowered_text_holds() {
+        let phrases = [
+            "næstformand for",
+            "formand for",
+            "sig fra",
+            "formand for",
+            "træder ud af",
+            "KL mødes",
+            "é",
+        ];
+        let finder = aho_corasick::AhoCorasick::new(phrases).unwrap_or_else(|_| unreachable!());
+        let caseless = CaselessPhrases::new(&phrases);
+        for hay in [
+            "",
+            "NÆSTFORMAND FOR Næstformand For næstformand for",
+            "Formand for formand FOR FoRmAnD fOr næstFORMAND for",
+            "Hun trækker SIG FRA og TRÆDER UD AF; Træder ud af, trÆder ud af",
+            "KL mødes kl mødes KL MØDES É é",
+            "\u{130}formand for \u{212a}L mødes ǅ",
+        ] {
+            assert_eq!(
+                caseless.occurrences(hay),
+                phrase_occurrences(&finder, &phrases, &lowercase_aligned(hay)),
+                "{hay:?}"
+            );
+        }
+        assert_eq!(aligned_spellings("æ").len(), 2);
+        assert!(aligned_spellings("Æ").is_empty());
     }
 
     #[test]
