@@ -675,17 +675,24 @@ fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
         if !next.is_some_and(|c| c.is_uppercase()) {
             return false;
         }
-        let word: String = text[..i]
-            .chars()
+        // The word before the '.'.
+        let word = &text[text[..i]
+            .char_indices()
             .rev()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
-        let word: String = word.chars().rev().collect::<String>().to_lowercase();
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(j, c)| j + c.len_utf8())..i];
         let abbrev = [
             "kr", "mio", "mia", "bl.a", "jf", "pr", "ca", "fx", "mv", "d", "nr", "stk", "fmd",
             "dvs", "evt", "ift", "vedr",
         ];
-        !(abbrev.contains(&word.as_str()) || word.chars().all(|c| c.is_ascii_digit()))
+        // An ASCII word is compared without lower-casing a copy (a non-ASCII one may lower
+        // to ASCII, as the Kelvin sign does, so it takes the full lower case).
+        let is_abbrev = if word.is_ascii() {
+            abbrev.iter().any(|a| a.eq_ignore_ascii_case(word))
+        } else {
+            abbrev.contains(&word.to_lowercase().as_str())
+        };
+        !(is_abbrev || word.chars().all(|c| c.is_ascii_digit()))
     };
     let at = at.min(text.len());
     // The start: just past the last end in `floor..at`, else the floor.
@@ -1252,6 +1259,7 @@ mod tests {
                 .to_string(),
             format!("Start. {long}midt {long}slut. Efter"),
             "a.\n.\n. . .A bl.a. B. Æble. 12. Dec".to_string(),
+            "KR. Stk. \u{212a}r. Næste BL.A. Ja. ÆØ. Nej. 3ø. Så \t\u{a0}Fx. Ok".to_string(),
         ];
         for t in &texts {
             for at in (0..=t.len() + 2).filter(|&i| i > t.len() || t.is_char_boundary(i)) {
