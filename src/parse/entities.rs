@@ -174,7 +174,8 @@ impl Gazetteer {
                 continue;
             };
             let e = hit.end();
-            // A form that runs on into a word is not this form, and hides no other.
+            // Mentions do not overlap: the next starts past this form, taken or not (a form
+            // running on into a word is dropped, as the search over every byte dropped it).
             at = e.max(at);
             let after = text[e..].chars().next();
             // Allow a possessive or genitive s after the name ("KL's", "CDEUs").

@@ -331,7 +331,7 @@ pub(crate) fn phrase_occurrences(
 
 /// Lower-case phrases found in text of any case, with the offsets and the answer of
 /// [`phrase_occurrences`] on `lowercase_aligned(text)`, without making that lower-cased
-/// copy of the text (a copy per item was a sixth of the relation search). ASCII letters
+/// copy of the text (a copy per item was a quarter of the relation search). ASCII letters
 /// match either case; every other char of a phrase is spelled out in each char that
 /// `lowercase_aligned` lowers to it (æ as æ and Æ), so the patterns are the phrase's
 /// spellings in the original text.
