@@ -353,6 +353,18 @@ fn lower_aligned_char(c: char) -> char {
     }
 }
 
+/// Whether `text` starts with a stretch whose `lowercase_aligned` is `lower` (compared char
+/// by char, without lowering a copy).
+pub(crate) fn starts_with_lowered(text: &str, lower: &str) -> bool {
+    let Some(head) = text.get(..lower.len()) else {
+        return false;
+    };
+    // Lowering keeps every char's length, so equal lengths pair the chars up.
+    head.chars()
+        .zip(lower.chars())
+        .all(|(c, l)| c == l || lower_aligned_char(c) == l)
+}
+
 /// Every spelling of `phrase` whose `lowercase_aligned` is `phrase`, with ASCII letters
 /// left to the finder's ASCII case folding. None for a phrase holding an ASCII capital
 /// (or a char no text char lowers to): no lowered text holds it.

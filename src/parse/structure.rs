@@ -968,10 +968,24 @@ fn mixed_case_occurrence(text: &str, name: &str) -> Option<String> {
         .map(super::lowercase_aligned)
         .collect();
     let first = words.first()?;
-    let lower = super::lowercase_aligned(text);
+    // Where the first word may start: at its first letter in either case (found by
+    // `memchr`), each checked in place; the text is not lowered whole (that was most of
+    // this search's time). A word that starts with another char is looked for everywhere.
+    let b0 = *first.as_bytes().first()?;
+    let candidates: Box<dyn Iterator<Item = usize>> = if b0.is_ascii() {
+        Box::new(memchr::memchr2_iter(
+            b0.to_ascii_lowercase(),
+            b0.to_ascii_uppercase(),
+            text.as_bytes(),
+        ))
+    } else {
+        Box::new(text.char_indices().map(|(i, _)| i))
+    };
     let mut from = 0;
-    while let Some(p) = lower[from..].find(first.as_str()) {
-        let start = from + p;
+    for start in candidates {
+        if start < from || !super::starts_with_lowered(&text[start..], first) {
+            continue;
+        }
         from = start + first.len();
         let mut end = from;
         let whole = words[1..].iter().all(|w| {
@@ -979,7 +993,7 @@ fn mixed_case_occurrence(text: &str, name: &str) -> Option<String> {
                 .char_indices()
                 .find(|&(_, c)| !c.is_whitespace())
                 .map_or(text.len() - end, |(i, _)| i);
-            if gap == 0 || !lower[end + gap..].starts_with(w.as_str()) {
+            if gap == 0 || !super::starts_with_lowered(&text[end + gap..], w) {
                 return false;
             }
             end += gap + w.len();
@@ -1003,6 +1017,62 @@ fn titlecase(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The search of a lowered copy of the whole text that `mixed_case_occurrence` replaced.
+    fn mixed_case_by_lowered_copy(text: &str, name: &str) -> Option<String> {
+        let words: Vec<String> = name
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(super::super::lowercase_aligned)
+            .collect();
+        let first = words.first()?;
+        let lower = super::super::lowercase_aligned(text);
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(first.as_str()) {
+            let start = from + p;
+            from = start + first.len();
+            let mut end = from;
+            let whole = words[1..].iter().all(|w| {
+                let gap = text[end..]
+                    .char_indices()
+                    .find(|&(_, c)| !c.is_whitespace())
+                    .map_or(text.len() - end, |(i, _)| i);
+                if gap == 0 || !lower[end + gap..].starts_with(w.as_str()) {
+                    return false;
+                }
+                end += gap + w.len();
+                true
+            });
+            if whole && text[start..end].chars().any(char::is_lowercase) {
+                return Some(fold_ws(&text[start..end]));
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn mixed_case_names_are_found_as_in_a_lowered_copy() {
+        let text = "KKR MIDTJYLLAND\nMøde i KKR  Midtjylland den 3. maj. kkr\nmidtjylland. \
+                    ØKONOMIUDVALGET og Økonomiudvalget; Børne- og Ungeudvalget, \
+                    BØRNE- OG UNGEUDVALGET, \u{130}stanbul Udvalg, \u{212a}KR Midtjylland";
+        let names = [
+            "KKR MIDTJYLLAND",
+            "ØKONOMIUDVALGET",
+            "BØRNE- OG UNGEUDVALGET",
+            "İSTANBUL UDVALG",
+            "KKR",
+            "MIDTJYLLAND DEN",
+            "INGEN SÅDAN",
+            "",
+        ];
+        let mut found = 0;
+        for name in names {
+            let got = mixed_case_occurrence(text, name);
+            found += usize::from(got.is_some());
+            assert_eq!(got, mixed_case_by_lowered_copy(text, name), "{name}");
+        }
+        assert!(found >= 4, "{found} names found");
+    }
 
     #[test]
     fn decision_kinds_follow_the_table() {
