@@ -621,6 +621,34 @@ static ASCII_CLASS: [CharClass; 128] = {
     t
 };
 
+/// [`CharClass`] and UTF-8 length of the char at byte `b` of `text` (a char boundary).
+/// Inlined: it runs for nearly every byte outside tokens, and a call per byte was a sixth
+/// of the tokenizer's time.
+#[inline(always)]
+fn char_class(text: &str, b: usize) -> (CharClass, usize) {
+    let bytes = text.as_bytes();
+    match bytes[b] {
+        a if a < 0x80 => (ASCII_CLASS[usize::from(a)], 1),
+        // U+00C0–U+00FF (æ, ø, å, é …) are letters, but for × and ÷.
+        0xC3 if bytes.get(b + 1).is_some_and(|&n| n != 0x97 && n != 0xB7) => (CharClass::Token, 2),
+        _ => char_class_slow(text, b),
+    }
+}
+
+/// `char_class` of a char outside ASCII and Latin-1 letters (rare: kept out of line).
+#[inline(never)]
+fn char_class_slow(text: &str, b: usize) -> (CharClass, usize) {
+    let c = text[b..].chars().next().unwrap_or('\u{fffd}');
+    let k = if c.is_whitespace() {
+        CharClass::Space
+    } else if is_token_char(c) {
+        CharClass::Token
+    } else {
+        CharClass::Other
+    };
+    (k, c.len_utf8())
+}
+
 /// Tokens outside URLs and e-mail addresses (never touched), in one pass: a token never
 /// holds white space, so it lies inside one white-space separated chunk, and a URL or an
 /// address drops the tokens of its whole chunk. ASCII bytes are classified by table,
@@ -629,31 +657,10 @@ static ASCII_CLASS: [CharClass; 128] = {
 fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    // The class and UTF-8 length of the char at byte `b`.
-    let class = |b: usize| -> (CharClass, usize) {
-        match bytes[b] {
-            a if a < 0x80 => (ASCII_CLASS[usize::from(a)], 1),
-            // U+00C0–U+00FF (æ, ø, å, é …) are letters, but for × and ÷.
-            0xC3 if bytes.get(b + 1).is_some_and(|&n| n != 0x97 && n != 0xB7) => {
-                (CharClass::Token, 2)
-            }
-            _ => {
-                let c = text[b..].chars().next().unwrap_or('\u{fffd}');
-                let k = if c.is_whitespace() {
-                    CharClass::Space
-                } else if is_token_char(c) {
-                    CharClass::Token
-                } else {
-                    CharClass::Other
-                };
-                (k, c.len_utf8())
-            }
-        }
-    };
     let mut tokens = Vec::with_capacity(n / 6);
     let (mut b, mut ci) = (0usize, 0usize); // byte and char offset
     while b < n {
-        let (k, len) = class(b);
+        let (k, len) = char_class(text, b);
         if k == CharClass::Space {
             b += len;
             ci += 1;
@@ -662,7 +669,7 @@ fn tokenize(text: &str) -> Vec<Token> {
         let (chunk_start, first_token) = (b, tokens.len());
         let (mut colon, mut at) = (false, false);
         while b < n {
-            let (k, len) = class(b);
+            let (k, len) = char_class(text, b);
             match k {
                 CharClass::Space => break,
                 CharClass::Other => {
@@ -684,7 +691,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                             at |= x == b'@';
                             b += 1;
                         } else {
-                            let (k, len) = class(b);
+                            let (k, len) = char_class(text, b);
                             if k != CharClass::Token {
                                 break;
                             }
