@@ -535,25 +535,60 @@ fn byte_ranges(text: &str, char_ranges: &[(usize, usize)]) -> Vec<(usize, usize)
 /// which no byte inside a multi-byte char equals.
 fn fold_single_newlines(text: &str) -> String {
     let b = text.as_bytes();
-    let mut out = b.to_vec();
-    // Line breaks found by `memchr` (a search for one ASCII char), not a test of every byte.
-    for (i, _) in text.match_indices('\n') {
+    let mut out = String::with_capacity(text.len());
+    // Line breaks found by `memchr` (a search for one ASCII char), not a test of every byte;
+    // the text between them copied as it is (a byte copy of the whole text had to be
+    // checked for UTF-8 again).
+    let mut from = 0;
+    for i in memchr::memchr_iter(b'\n', b) {
         let prev_nl = i > 0 && b[i - 1] == b'\n';
         let next_nl = b.get(i + 1) == Some(&b'\n');
         let next_bullet = b.get(i + 1) == Some(&b'-') && b.get(i + 2) == Some(&b' ');
-        if !prev_nl && !next_nl && !next_bullet {
-            out[i] = b' ';
-        }
+        out.push_str(&text[from..i]);
+        out.push(if !prev_nl && !next_nl && !next_bullet {
+            ' '
+        } else {
+            '\n'
+        });
+        from = i + 1;
     }
-    // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    out.push_str(&text[from..]);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::{
-        aligned_spellings, lowercase, lowercase_aligned, phrase_occurrences, CaselessPhrases,
+        aligned_spellings, fold_single_newlines, lowercase, lowercase_aligned, phrase_occurrences,
+        CaselessPhrases,
     };
+
+    #[test]
+    fn single_line_breaks_fold_as_a_byte_copy_did() {
+        let by_bytes = |text: &str| -> String {
+            let b = text.as_bytes();
+            let mut out = b.to_vec();
+            for (i, _) in text.match_indices('\n') {
+                let prev_nl = i > 0 && b[i - 1] == b'\n';
+                let next_nl = b.get(i + 1) == Some(&b'\n');
+                let next_bullet = b.get(i + 1) == Some(&b'-') && b.get(i + 2) == Some(&b' ');
+                if !prev_nl && !next_nl && !next_bullet {
+                    out[i] = b' ';
+                }
+            }
+            String::from_utf8(out).unwrap_or_else(|_| unreachable!())
+        };
+        for t in [
+            "",
+            "\n",
+            "a\nb",
+            "\nMødet\nden 8.\napril\n\nNy del\n- at KKR\n-ikke punkt\n\n\næøå\n",
+            "- punkt\n- punkt\nslut\n-",
+        ] {
+            assert_eq!(fold_single_newlines(t), by_bytes(t), "{t:?}");
+        }
+        assert_eq!(fold_single_newlines("a\nb\n\nc\n- d"), "a b\n\nc\n- d");
+    }
 
     #[test]
     fn phrase_occurrences_are_those_repeated_find_visits() {
