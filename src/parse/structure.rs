@@ -1018,6 +1018,25 @@ fn titlecase(s: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn part_headings_are_found_in_any_case_and_only_whole() {
+        assert!(!PART_HEADINGS.is_empty());
+        for h in PART_HEADINGS.iter() {
+            for line in [
+                h.clone(),
+                h.to_uppercase(),
+                h.to_lowercase(),
+                format!("  {h}: "),
+            ] {
+                assert_eq!(part_heading(&line), part_heading(h), "{line:?}");
+                assert!(part_heading(&line).is_some(), "{line:?}");
+            }
+            assert_eq!(part_heading(&format!("{h}x")), None, "{h}x");
+            assert_eq!(part_heading(&format!("Om {h}")), None, "Om {h}");
+        }
+        assert_eq!(part_heading(""), None);
+    }
+
     /// The search of a lowered copy of the whole text that `mixed_case_occurrence` replaced.
     fn mixed_case_by_lowered_copy(text: &str, name: &str) -> Option<String> {
         let words: Vec<String> = name
