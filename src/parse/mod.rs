@@ -221,9 +221,10 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
             s.meeting.date.as_deref(),
             &to_source,
         ));
+        let mut chars = CharCursor::new(item_text);
         for f in money::find_amounts(item_text) {
-            let start = a + item_text[..f.start].chars().count();
-            let end = a + item_text[..f.end].chars().count();
+            let start = a + chars.at(f.start);
+            let end = a + chars.at(f.end);
             amounts.push(Amount {
                 item: Some(item.number.clone()).filter(|n| !n.is_empty()),
                 value: f.value,
@@ -250,10 +251,12 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
         .iter()
         .zip(flats.iter())
         .map(|(&(a, _), flat)| {
+            let chars = std::cell::RefCell::new(CharCursor::new(flat));
             let f: Box<dyn Fn(usize, usize) -> Span + '_> =
                 Box::new(move |bs: usize, be: usize| {
-                    let cs = a + flat[..bs.min(flat.len())].chars().count();
-                    let ce = a + flat[..be.min(flat.len())].chars().count();
+                    let mut chars = chars.borrow_mut();
+                    let cs = a + chars.at(bs.min(flat.len()));
+                    let ce = a + chars.at(be.min(flat.len()));
                     Span {
                         start: to_source(cs),
                         end: to_source(ce),
@@ -507,6 +510,35 @@ pub(crate) fn lower_head(rest: &str, n: usize) -> String {
     lowercase_aligned(&rest[..cut])
 }
 
+/// Char offsets of byte offsets in one text, counted on from the last one asked (offsets
+/// mostly come in order: counting each from the text start made long items quadratic).
+struct CharCursor<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharCursor<'t> {
+    fn new(text: &'t str) -> Self {
+        CharCursor {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// `text[..b].chars().count()` (`b` a char boundary of the text).
+    fn at(&mut self, b: usize) -> usize {
+        if b < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..b].chars().count();
+        self.byte = b;
+        self.chars
+    }
+}
+
 /// The byte ranges in `text` of char ranges (clamped to the text), found in one walk.
 fn byte_ranges(text: &str, char_ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let mut wanted: Vec<usize> = char_ranges.iter().flat_map(|&(a, b)| [a, b]).collect();
@@ -562,6 +594,24 @@ mod tests {
         aligned_spellings, fold_single_newlines, lowercase, lowercase_aligned, phrase_occurrences,
         CaselessPhrases,
     };
+
+    #[test]
+    fn the_char_cursor_counts_as_a_count_from_the_start() {
+        let text = "Æble, ø og å: 5 mio. kr. \u{1f600} slut";
+        let mut cursor = super::CharCursor::new(text);
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&b| text.is_char_boundary(b))
+            .collect();
+        // In order, backwards, and jumping about.
+        let order = offsets
+            .iter()
+            .chain(offsets.iter().rev())
+            .chain(offsets.iter().step_by(3))
+            .chain(offsets.iter().rev().step_by(2));
+        for &b in order {
+            assert_eq!(cursor.at(b), text[..b].chars().count(), "{b}");
+        }
+    }
 
     #[test]
     fn single_line_breaks_fold_as_a_byte_copy_did() {
