@@ -684,20 +684,28 @@ fn split_parts<'a, 't>(content: &[&'a TextLine<'t>]) -> Vec<(String, Vec<&'a Tex
 /// Join part lines into clean text: paragraphs separated by a blank line, list items on
 /// their own lines, other line breaks folded to spaces.
 pub(crate) fn join_lines(ls: &[&TextLine<'_>]) -> String {
-    join_trimmed(ls.iter().map(|l| (l.text, l.blank)))
+    // The lines and a separator after each: room enough for the join.
+    let room = ls.iter().map(|l| l.text.len() + 2).sum();
+    join_trimmed(ls.iter().map(|l| (l.text, l.blank)), room)
 }
 
 /// `join_lines(text_lines(text))`, without building the lines.
 pub(crate) fn join_text(text: &str) -> String {
-    join_trimmed(text.split('\n').map(|l| {
-        let t = l.trim();
-        (t, t.is_empty())
-    }))
+    // Folding never lengthens the text: room enough for the join.
+    join_trimmed(
+        text.split('\n').map(|l| {
+            let t = l.trim();
+            (t, t.is_empty())
+        }),
+        text.len(),
+    )
 }
 
 /// The join of `join_lines` over `(trimmed line, blank)` pairs.
-fn join_trimmed<'a>(ls: impl Iterator<Item = (&'a str, bool)>) -> String {
-    let mut out = String::new();
+/// `room` is the capacity to start with (the join grew step by step before, copied at each
+/// reallocation).
+fn join_trimmed<'a>(ls: impl Iterator<Item = (&'a str, bool)>, room: usize) -> String {
+    let mut out = String::with_capacity(room);
     let mut pending_para = false;
     for (text, blank) in ls {
         if blank {
