@@ -109,7 +109,7 @@ pub(crate) struct TextLine<'t> {
 
 /// Split clean text into trimmed lines with char offsets.
 pub(crate) fn text_lines(text: &str) -> Vec<TextLine<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut off = 0;
     for l in text.split('\n') {
         let n = l.chars().count();

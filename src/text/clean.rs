@@ -386,7 +386,10 @@ fn needs_space_folding(s: &str) -> bool {
 pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
     // (line text, source char offset of line start, whether it may hold a URL: looked at
     // twice below, searched once)
-    let mut raw: Vec<(&str, usize, bool)> = Vec::new();
+    // (Sized from the line count: grown step by step, the vectors of lines were copied at
+    // every reallocation.)
+    let line_count = memchr::memchr_iter(b'\n', source.as_bytes()).count() + 1;
+    let mut raw: Vec<(&str, usize, bool)> = Vec::with_capacity(line_count);
     let mut off = 0usize;
     for l in source.split('\n') {
         raw.push((l, off, may_hold_url(l)));
@@ -415,7 +418,7 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
         .collect();
 
     // 3. Build content lines, dropping furniture and marking page starts.
-    let mut lines: Vec<Line> = Vec::new();
+    let mut lines: Vec<Line> = Vec::with_capacity(line_count);
     let mut next_is_page_start = false;
     let mut in_cover = false;
     let mut cover_seen = 0usize;
