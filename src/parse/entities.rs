@@ -157,7 +157,6 @@ impl Gazetteer {
             return Vec::new();
         };
         let bytes = text.as_bytes();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '-');
         let mut out = Vec::new();
         let mut at = 0;
         while let Some(off) = bytes[at..]
@@ -166,7 +165,7 @@ impl Gazetteer {
         {
             let s = at + off;
             at = s + 1;
-            if !boundary(text[..s].chars().next_back()) {
+            if !mention_edge(text[..s].chars().next_back()) {
                 continue;
             }
             let input = Input::new(text).range(s..).anchored(Anchored::Yes);
@@ -177,12 +176,7 @@ impl Gazetteer {
             // Mentions do not overlap: the next starts past this form, taken or not (a form
             // running on into a word is dropped, as the search over every byte dropped it).
             at = e.max(at);
-            let after = text[e..].chars().next();
-            // Allow a possessive or genitive s after the name ("KL's", "CDEUs").
-            let after_ok = boundary(after)
-                || (after == Some('s') && boundary(text[e + 1..].chars().next()))
-                || (after == Some('’') || after == Some('\''));
-            if after_ok {
+            if mention_ends_at(text, e) {
                 let (surface, idx) = &self.surfaces[hit.pattern().as_usize()];
                 out.push(Mention {
                     start: s,
@@ -231,6 +225,20 @@ impl Gazetteer {
         }
         e.name.clone()
     }
+}
+
+/// Whether a char beside a gazetteer form (`None`: the text's edge) leaves it a whole word.
+fn mention_edge(c: Option<char>) -> bool {
+    c.is_none_or(|c| !c.is_alphanumeric() && c != '-')
+}
+
+/// Whether a form ending at byte `e` of `text` ends a word there, allowing a possessive or
+/// genitive s after the name ("KL's", "CDEUs").
+fn mention_ends_at(text: &str, e: usize) -> bool {
+    let after = text[e..].chars().next();
+    mention_edge(after)
+        || (after == Some('s') && mention_edge(text[e + 1..].chars().next()))
+        || (after == Some('’') || after == Some('\''))
 }
 
 /// A gazetteer hit. The surface form is the gazetteer's own string (a copy per hit was a
@@ -1273,21 +1281,17 @@ mod tests {
         }
     }
 
-    /// The unanchored search over every byte that `mentions` replaced, to hold it to.
+    /// The unanchored search over every byte that `mentions` replaced, to hold it to (the
+    /// same word-edge rules, the other search).
     fn mentions_unanchored<'g>(g: &'g Gazetteer, text: &str) -> Vec<Mention<'g>> {
         let m = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(g.surfaces.iter().map(|(s, _)| s.as_str()))
             .unwrap_or_else(|_| unreachable!("the gazetteer's forms build"));
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '-');
         let mut out = Vec::new();
         for hit in m.find_iter(text) {
             let (s, e) = (hit.start(), hit.end());
-            let after = text[e..].chars().next();
-            let after_ok = boundary(after)
-                || (after == Some('s') && boundary(text[e + 1..].chars().next()))
-                || (after == Some('’') || after == Some('\''));
-            if boundary(text[..s].chars().next_back()) && after_ok {
+            if mention_edge(text[..s].chars().next_back()) && mention_ends_at(text, e) {
                 let (surface, idx) = &g.surfaces[hit.pattern().as_usize()];
                 out.push(Mention {
                     start: s,

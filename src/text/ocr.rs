@@ -639,14 +639,18 @@ fn char_class(text: &str, b: usize) -> (CharClass, usize) {
 #[inline(never)]
 fn char_class_slow(text: &str, b: usize) -> (CharClass, usize) {
     let c = text[b..].chars().next().unwrap_or('\u{fffd}');
-    let k = if c.is_whitespace() {
+    (class_of(c), c.len_utf8())
+}
+
+/// [`CharClass`] of a char, by the char tests (`ASCII_CLASS` holds it for ASCII).
+fn class_of(c: char) -> CharClass {
+    if c.is_whitespace() {
         CharClass::Space
     } else if is_token_char(c) {
         CharClass::Token
     } else {
         CharClass::Other
-    };
-    (k, c.len_utf8())
+    }
 }
 
 /// Tokens outside URLs and e-mail addresses (never touched), in one pass: a token never
@@ -1509,14 +1513,7 @@ mod tests {
     fn ascii_classes_are_the_char_tests() {
         for b in 0u8..128 {
             let c = char::from(b);
-            let want = if c.is_whitespace() {
-                CharClass::Space
-            } else if is_token_char(c) {
-                CharClass::Token
-            } else {
-                CharClass::Other
-            };
-            assert!(ASCII_CLASS[usize::from(b)] == want, "{c:?}");
+            assert!(ASCII_CLASS[usize::from(b)] == class_of(c), "{c:?}");
         }
         // The two-byte fast path: every char from U+00C0 to U+00FF is a token char but
         // for × and ÷.
