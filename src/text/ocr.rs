@@ -773,23 +773,82 @@ pub fn detect(text: &str, page_starts: &[usize], lex: &Lexicon) -> DamageReport 
 /// lexicon of one [`Lexicon::id`] and emptied when another lexicon or a full map comes.
 struct LexiconCache<V> {
     lexicon: u64,
-    map: FxHashMap<String, V>,
+    map: TokenMap<V>,
 }
 
 impl<V> LexiconCache<V> {
     fn new() -> Self {
         LexiconCache {
             lexicon: 0,
-            map: FxHashMap::default(),
+            map: TokenMap::default(),
         }
     }
 
-    fn for_lexicon(&mut self, lexicon: u64, limit: usize) -> &mut FxHashMap<String, V> {
+    fn for_lexicon(&mut self, lexicon: u64, limit: usize) -> &mut TokenMap<V> {
         if self.lexicon != lexicon || self.map.len() > limit {
             self.lexicon = lexicon;
-            self.map = FxHashMap::default();
+            self.map = TokenMap::default();
         }
         &mut self.map
+    }
+}
+
+/// Values by token text. Detection looks up every word of every document, and hashing
+/// and comparing the text as a string was a visible share of that: a token of up to 15
+/// bytes (nearly all) is keyed by its bytes and length packed into one integer, hashed in
+/// two steps and compared in one; longer ones by their text.
+struct TokenMap<V> {
+    short: FxHashMap<u128, V>,
+    long: FxHashMap<String, V>,
+}
+
+impl<V> Default for TokenMap<V> {
+    fn default() -> Self {
+        TokenMap {
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+        }
+    }
+}
+
+/// A text of up to 15 bytes as one integer: its bytes, zero-padded, and its length in the
+/// top byte (so texts that differ only by trailing NULs still differ).
+fn pack_short(key: &str) -> Option<u128> {
+    let b = key.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..b.len()].copy_from_slice(b);
+    buf[15] = b.len() as u8;
+    Some(u128::from_le_bytes(buf))
+}
+
+impl<V> TokenMap<V> {
+    fn get(&self, key: &str) -> Option<&V> {
+        match pack_short(key) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(key),
+        }
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn insert(&mut self, key: &str, v: V) {
+        match pack_short(key) {
+            Some(k) => {
+                self.short.insert(k, v);
+            }
+            None => {
+                self.long.insert(key.to_string(), v);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
     }
 }
 
@@ -806,7 +865,7 @@ fn detect_with(
     tokens: &[Token],
     ranges: &[(usize, usize)],
     lex: &Lexicon,
-    cache: &mut FxHashMap<String, bool>,
+    cache: &mut TokenMap<bool>,
 ) -> DamageReport {
     let mut pages: Vec<PageDamage> = Vec::with_capacity(ranges.len());
     let mut good_per_page = vec![0usize; ranges.len()];
@@ -840,7 +899,7 @@ fn detect_with(
             } else {
                 let tc: Vec<char> = key.chars().collect();
                 let v = is_suspicious(&tc, lex);
-                cache.insert(key.to_string(), v);
+                cache.insert(key, v);
                 v
             };
         if suspicious {
@@ -1027,7 +1086,7 @@ fn repair_with(
     tokens: &[Token],
     damaged_ranges: &[(usize, usize)],
     lex: &Lexicon,
-    cache: &mut FxHashMap<String, Option<Analysis>>,
+    cache: &mut TokenMap<Option<Analysis>>,
 ) -> Vec<Change> {
     let in_damaged = |pos: usize| damaged_ranges.iter().any(|&(s, e)| pos >= s && pos < e);
     let mut changes = Vec::new();
@@ -1065,7 +1124,7 @@ fn repair_with(
         key.extend(tc);
         if !cache.contains_key(key.as_str()) {
             let a = analyse(tc, lex);
-            cache.insert(key.clone(), a);
+            cache.insert(&key, a);
         }
         let Some(Some(a)) = cache.get(key.as_str()) else {
             prev_out.clear();
@@ -1508,6 +1567,34 @@ pub fn apply(text: &str, changes: &[Change]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_map_keeps_every_text_apart() {
+        let keys = [
+            "",
+            "a",
+            "a\0",
+            "\0",
+            "ab",
+            "æ",
+            "ø",
+            "abcdefghijklmno",
+            "abcdefghijklmno\0",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+        ];
+        let mut m = TokenMap::default();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(k, i);
+        }
+        assert_eq!(m.len(), keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(m.get(k), Some(&i), "{k:?}");
+            assert!(m.contains_key(k));
+        }
+        assert_eq!(m.get("b"), None);
+        assert_eq!(m.get("abcdefghijklmnoq"), None);
+    }
 
     #[test]
     fn ascii_classes_are_the_char_tests() {
