@@ -8,6 +8,7 @@
 
 use super::dates;
 use super::gated::Gated;
+use super::name_runs::name_runs;
 use crate::model::{Organisation, Person, Relation, ReportedDecision, Request, Role, Span};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use once_cell::sync::Lazy;
@@ -296,13 +297,6 @@ fn in_name_run(c: char) -> bool {
     c.is_alphabetic() || c == '-' || c == ' '
 }
 
-/// Two to four capitalised words.
-static NAME: Lazy<Gated> = Lazy::new(|| {
-    Gated::new(
-        r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?: \p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){1,3}\b",
-        in_name_run,
-    )
-});
 /// Organisation name shapes beyond the gazetteer, each with the literals its matches hold.
 static DISCOVER: Lazy<Vec<Gated>> = Lazy::new(|| {
     let shapes: [(&str, &[&str]); 6] = [
@@ -732,10 +726,12 @@ fn find_people(
     people: &mut BTreeMap<String, PersonAcc>,
 ) {
     let g = &*GAZETTEER;
-    for m in NAME.find_iter(text) {
-        let toks: Vec<&str> = m.as_str().split(' ').collect();
+    // Two to four capitalised words.
+    for (m_start, m_end) in name_runs(text) {
+        let m_str = &text[m_start..m_end];
+        let toks: Vec<&str> = m_str.split(' ').collect();
         // The words lower-cased at once (lower case makes no spaces, so the words match up).
-        let lower_all = super::lowercase(m.as_str());
+        let lower_all = super::lowercase(m_str);
         let lower: Vec<&str> = lower_all.split(' ').collect();
         let (mut a, mut b) = (0, toks.len());
         // Trim trailing stop words ("Jesper Kaas Schmidt Og" cannot occur, but "Per Okkels
@@ -755,7 +751,7 @@ fn find_people(
             continue;
         }
         let name = toks[a..b].join(" ");
-        let start = m.start() + m.as_str().find(&name).unwrap_or(0);
+        let start = m_start + m_str.find(&name).unwrap_or(0);
         let end = start + name.len();
         let before = text[..start].trim_end();
         let after = text[end..].trim_start();

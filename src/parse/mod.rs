@@ -8,6 +8,7 @@ pub mod dates;
 pub mod entities;
 mod gated;
 pub mod money;
+mod name_runs;
 pub mod references;
 pub mod structure;
 
