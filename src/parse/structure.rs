@@ -27,8 +27,6 @@ static CASE_LINE: Lazy<Regex> = Lazy::new(|| {
         r"^([A-ZÆØÅ]{2,6}-[0-9]{4}-[0-9]{2,7})(?:\s+((?:[\p{L}]{1,6})(?:\s*/\s*[\p{L}]{1,6})*))?\s*$",
     )
 });
-static ITEM_NO: Lazy<Regex> = Lazy::new(|| re(r"^([0-9]{1,2})\.([0-9]{1,2})\.?(?:\s+(\S.*))?$"));
-static SECTION_NO: Lazy<Regex> = Lazy::new(|| re(r"^([0-9]{1,2})\.(?:\s+(\S.*))?$"));
 /// Searched over the whole text of every document: gated, as a Unicode `\b` would put the
 /// regex in its slow engines on Danish text.
 static BODY: Lazy<Gated> = Lazy::new(|| {
@@ -45,13 +43,69 @@ fn is_case_line(line: &str) -> bool {
         && CASE_LINE.is_match(line)
 }
 
-/// Captures of `ITEM_NO` or `SECTION_NO`, skipping the regex for lines that do not start
-/// with a digit (both patterns begin with `^[0-9]`).
-fn number_line<'a>(re: &Regex, line: &'a str) -> Option<regex::Captures<'a>> {
-    if !line.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+/// A numbered line: `3.2` (an item number; a period may follow) or `3.` (a section
+/// number), alone or followed by white space and a text. Read directly: a regex capture
+/// search for every line that starts with a digit was a visible share of the parse.
+struct NumberLine<'a> {
+    major: &'a str,
+    /// The item number's second part (`None` for a section number).
+    minor: Option<&'a str>,
+    /// The text after the number and its white space.
+    rest: Option<&'a str>,
+}
+
+/// Count of ASCII digits from `from`.
+fn digits_at(b: &[u8], from: usize) -> usize {
+    b.get(from..)
+        .map_or(0, |t| t.iter().take_while(|c| c.is_ascii_digit()).count())
+}
+
+/// What follows a number from byte `q`: nothing (`Some(None)`), or white space and then a
+/// text of one line (`Some(Some(text))`); `None` for anything else.
+fn number_tail(line: &str, q: usize) -> Option<Option<&str>> {
+    let rest = line.get(q..)?;
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let text = rest.trim_start();
+    if text.len() == rest.len() || text.is_empty() || text.contains('\n') {
         return None;
     }
-    re.captures(line)
+    Some(Some(text))
+}
+
+/// `3.2`, `3.2.` or `12.1 Title`: one or two digits, a period, one or two digits.
+fn item_number(line: &str) -> Option<NumberLine<'_>> {
+    let b = line.as_bytes();
+    let k = digits_at(b, 0);
+    if !(1..=2).contains(&k) || b.get(k) != Some(&b'.') {
+        return None;
+    }
+    let m = digits_at(b, k + 1);
+    if !(1..=2).contains(&m) {
+        return None;
+    }
+    let p = k + 1 + m;
+    let q = if b.get(p) == Some(&b'.') { p + 1 } else { p };
+    Some(NumberLine {
+        major: &line[..k],
+        minor: Some(&line[k + 1..p]),
+        rest: number_tail(line, q)?,
+    })
+}
+
+/// `3.` or `3. Title`: one or two digits and a period.
+fn section_number(line: &str) -> Option<NumberLine<'_>> {
+    let b = line.as_bytes();
+    let k = digits_at(b, 0);
+    if !(1..=2).contains(&k) || b.get(k) != Some(&b'.') {
+        return None;
+    }
+    Some(NumberLine {
+        major: &line[..k],
+        minor: None,
+        rest: number_tail(line, k + 1)?,
+    })
 }
 
 fn lines_of(data: &str) -> Vec<String> {
@@ -208,10 +262,10 @@ pub fn parse_structure(text: &str, file_stem: &str) -> Option<Structure> {
     // Item number tokens.
     let tokens: Vec<NumberToken> = (0..lines.len())
         .filter_map(|i| {
-            let c = number_line(&ITEM_NO, lines[i].text)?;
-            let major = c.get(1)?.as_str().parse().ok()?;
-            let minor = c.get(2)?.as_str().parse().ok()?;
-            let inline_title = c.get(3).map(|m| m.as_str().to_string());
+            let c = item_number(lines[i].text)?;
+            let major = c.major.parse().ok()?;
+            let minor = c.minor?.parse().ok()?;
+            let inline_title = c.rest.map(str::to_string);
             // A sentence that merely starts with a number ("3.2 mia. kr. …") is not a number line.
             if let Some(t) = &inline_title {
                 if !t.chars().next().is_some_and(|ch| ch.is_uppercase()) {
@@ -464,9 +518,9 @@ fn find_sections(
     let cands: Vec<(usize, u32, Option<String>)> = (0..lines.len())
         .filter(|i| !token_lines.contains(i))
         .filter_map(|i| {
-            let c = number_line(&SECTION_NO, lines[i].text)?;
-            let n: u32 = c.get(1)?.as_str().parse().ok()?;
-            let title = c.get(2).map(|m| m.as_str().trim().to_string());
+            let c = section_number(lines[i].text)?;
+            let n: u32 = c.major.parse().ok()?;
+            let title = c.rest.map(|t| t.trim().to_string());
             if let Some(t) = &title {
                 let words = t.split_whitespace().count();
                 let starts_upper = t.chars().next().is_some_and(|ch| ch.is_uppercase());
@@ -520,7 +574,7 @@ fn find_sections(
                     .filter(|&i| !lines[i].blank && !token_lines.contains(&i))
                     .find(|&i| !is_case_line(lines[i].text));
                 match found {
-                    Some(i) if number_line(&SECTION_NO, lines[i].text).is_none() => {
+                    Some(i) if section_number(lines[i].text).is_none() => {
                         title_lines.push(i);
                         lines[i].text.to_string()
                     }
@@ -1025,6 +1079,83 @@ fn titlecase(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The regexes [`item_number`] and [`section_number`] stand for.
+    static ITEM_NO: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"^([0-9]{1,2})\.([0-9]{1,2})\.?(?:\s+(\S.*))?$").unwrap());
+    static SECTION_NO: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"^([0-9]{1,2})\.(?:\s+(\S.*))?$").unwrap());
+
+    /// The groups of `re`'s match on `line`.
+    fn by_regex(re: &Regex, line: &str) -> Option<Vec<Option<String>>> {
+        let c = re.captures(line)?;
+        Some(
+            c.iter()
+                .skip(1)
+                .map(|m| m.map(|m| m.as_str().to_string()))
+                .collect(),
+        )
+    }
+
+    fn read(n: Option<NumberLine<'_>>, item: bool) -> Option<Vec<Option<String>>> {
+        let n = n?;
+        let mut v = vec![Some(n.major.to_string())];
+        if item {
+            v.push(n.minor.map(str::to_string));
+        }
+        v.push(n.rest.map(str::to_string));
+        Some(v)
+    }
+
+    fn same_as_regexes(line: &str) {
+        assert_eq!(
+            read(item_number(line), true),
+            by_regex(&ITEM_NO, line),
+            "item {line:?}"
+        );
+        assert_eq!(
+            read(section_number(line), false),
+            by_regex(&SECTION_NO, line),
+            "section {line:?}"
+        );
+    }
+
+    #[test]
+    fn number_lines_read_as_the_regexes_did() {
+        for l in [
+            "3.2",
+            "3.2.",
+            "3.2 Title",
+            "3.2. Title",
+            "12.10  Title x",
+            "3.",
+            "3. Title",
+            "123.4 X",
+            "3.234 X",
+            "3.2.Title",
+            "3.2 ",
+            "3. ",
+            "3.\u{a0}Titel",
+            "3.2\nX",
+            "3.2 X\nY",
+            "18. juni 2025",
+            "3.2 mia. kr.",
+            "",
+            "3",
+            ".3",
+            "03.04.",
+        ] {
+            same_as_regexes(l);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn number_lines_match_the_regexes(l in "[0-9.a A\u{a0}\t\n\u{2028}\u{85}\u{180e}ø]{0,12}") {
+            same_as_regexes(&l);
+        }
+    }
 
     #[test]
     fn part_headings_are_found_in_any_case_and_only_whole() {
