@@ -291,8 +291,15 @@ impl Gated {
             Some((c, ms, me))
         };
         for (mut at, hay) in self.parts(text) {
+            // A candidate known to be `re`'s match: its groups are those of the same path
+            // through the pattern without its edge `\b`s, which the fast engines run.
+            let take = |m: Match<'t>| {
+                self.candidates
+                    .captures_at(&hay[..m.end()], m.start())
+                    .filter(|c| c.get(0).is_some_and(|g| g.range() == m.range()))
+            };
             let mut stretch = None;
-            while let Some((c, end)) = self.next(hay, at, &mut stretch, search, |_| None) {
+            while let Some((c, end)) = self.next(hay, at, &mut stretch, search, take) {
                 out.push(c);
                 at = end;
             }
