@@ -381,28 +381,45 @@ fn needs_space_folding(s: &str) -> bool {
         || DOUBLE_SPACE.find(b).is_some()
 }
 
+/// A line of the source as [`clean`] first reads it.
+struct RawLine<'a> {
+    text: &'a str,
+    /// `text` without white space at its ends (looked at several times below).
+    trimmed: &'a str,
+    /// Source char offset of the line's start.
+    start: usize,
+    /// Whether it may hold a URL (looked at twice below, searched once).
+    url_hint: bool,
+}
+
 /// Clean a decoded document. Never fails: on text with none of the layout quirks it only
 /// normalises whitespace.
 pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
-    // (line text, source char offset of line start, whether it may hold a URL: looked at
-    // twice below, searched once)
     // (Sized from the line count: grown step by step, the vectors of lines were copied at
     // every reallocation.)
     let line_count = memchr::memchr_iter(b'\n', source.as_bytes()).count() + 1;
-    let mut raw: Vec<(&str, usize, bool)> = Vec::with_capacity(line_count);
+    let mut raw: Vec<RawLine<'_>> = Vec::with_capacity(line_count);
     let mut off = 0usize;
-    for l in source.split('\n') {
-        raw.push((l, off, may_hold_url(l)));
-        off += l.chars().count() + 1;
+    let mut from = 0usize;
+    for end in memchr::memchr_iter(b'\n', source.as_bytes()).chain([source.len()]) {
+        let text = &source[from..end];
+        raw.push(RawLine {
+            text,
+            trimmed: text.trim(),
+            start: off,
+            url_hint: may_hold_url(text),
+        });
+        off += text.chars().count() + 1;
+        from = end + 1;
     }
     let src_len = source.chars().count();
 
     // 1. Doubled blank lines: a born-digital text layer puts an empty line after every line,
     //    and marks real paragraph breaks by a line holding only spaces.
-    let nonblank = raw.iter().filter(|(l, _, _)| !l.trim().is_empty()).count();
+    let nonblank = raw.iter().filter(|l| !l.trimmed.is_empty()).count();
     let followed_by_empty = raw
         .windows(2)
-        .filter(|w| !w[0].0.trim().is_empty() && w[1].0.is_empty())
+        .filter(|w| !w[0].trimmed.is_empty() && w[1].text.is_empty())
         .count();
     let double_spaced = nonblank > 10 && followed_by_empty * 10 >= nonblank * 8;
 
@@ -411,8 +428,8 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
     // line too.)
     let url_lines: HashSet<String> = raw
         .iter()
-        .filter(|(_, _, url)| *url)
-        .map(|(l, _, _)| l.trim())
+        .filter(|l| l.url_hint)
+        .map(|l| l.trimmed)
         .filter(|l| URL_ONLY.is_match(l))
         .map(str::to_string)
         .collect();
@@ -422,8 +439,13 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
     let mut next_is_page_start = false;
     let mut in_cover = false;
     let mut cover_seen = 0usize;
-    for &(text, start, url_hint) in &raw {
-        let trimmed = text.trim();
+    for &RawLine {
+        text,
+        trimmed,
+        start,
+        url_hint,
+    } in &raw
+    {
         if trimmed.is_empty() {
             if double_spaced && text.is_empty() {
                 continue;
@@ -457,9 +479,11 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
         let leading_space = text.starts_with(' ') && !text.starts_with("   ");
         let page_start = next_is_page_start || leading_space;
         next_is_page_start = false;
-        let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+        // The chars `trim` dropped at the start (white space, mostly none).
+        let lead = text[..text.len() - text.trim_start().len()].chars().count();
+        let dash = memchr::memchr(b'-', text.as_bytes()).is_some();
         // Without tabs, no-break spaces or double spaces the line is its source slice.
-        let body = text.trim();
+        let body = trimmed;
         if !needs_space_folding(body) {
             lines.push(Line {
                 plain: Some((body, start + lead)),
@@ -467,7 +491,7 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
                 blank: false,
                 page_start,
                 url_hint,
-                dash: text.contains('-'),
+                dash,
             });
             continue;
         }
@@ -492,7 +516,7 @@ pub fn clean(source: &str, opts: &CleanOptions) -> CleanText {
             blank: false,
             page_start,
             url_hint,
-            dash: text.contains('-'),
+            dash,
         });
     }
 
