@@ -45,14 +45,46 @@ static WORD_DATE: Lazy<Gated> = Lazy::new(|| {
         v.sort_by_key(|s| std::cmp::Reverse(s.len()));
         v
     };
-    Gated::new(
-        &format!(
-            r"(?i)\b([0-9]{{1,2}})\.?\s+({})\.?(?:\s+([0-9]{{4}}))?\b",
-            names.join("|")
-        ),
-        |c| c.is_alphanumeric() || c.is_whitespace() || c == '.',
-    )
+    Gated::new(&word_date_pattern(&names), |c| {
+        c.is_alphanumeric() || c.is_whitespace() || c == '.'
+    })
 });
+
+fn word_date_pattern(names: &[String]) -> String {
+    format!(
+        r"(?i)\b([0-9]{{1,2}})\.?\s+({})\.?(?:\s+([0-9]{{4}}))?\b",
+        names.join("|")
+    )
+}
+
+/// Whether every month name is letters only: then a `WORD_DATE` match's groups can be
+/// read from the match itself ([`word_date_parts`]).
+static LETTER_MONTHS: Lazy<bool> = Lazy::new(|| {
+    MONTHS
+        .keys()
+        .all(|n| !n.is_empty() && n.chars().all(char::is_alphabetic))
+});
+
+/// A `WORD_DATE` match `text[s..e]` as its groups (day, month, year), read directly: a
+/// capture search per match cost several thousand instructions. The day is the leading
+/// digits; after it and an optional period and white space comes the month name, which
+/// (letters only, see [`LETTER_MONTHS`]) runs to the next period, white space or the match
+/// end; a year, if the match holds one, is its last four digits.
+fn word_date_parts(text: &str, s: usize, e: usize) -> (&str, (usize, usize), Option<&str>) {
+    let m = &text[s..e];
+    let day_len = m.bytes().take_while(u8::is_ascii_digit).count();
+    let after_day = &m[day_len..];
+    let after_day = after_day.strip_prefix('.').unwrap_or(after_day);
+    let month_start = e - after_day.trim_start().len();
+    let month_len = text[month_start..e]
+        .find(|c: char| c == '.' || c.is_whitespace())
+        .unwrap_or(e - month_start);
+    let month_end = month_start + month_len;
+    let tail = &text[month_end..e];
+    let tail = tail.strip_prefix('.').unwrap_or(tail);
+    let year = (!tail.is_empty()).then(|| &text[e - 4..e]);
+    (&m[..day_len], (month_start, month_end), year)
+}
 
 /// `18-06-2025`: only digits and separators.
 static NUMERIC_DATE: Lazy<Gated> = Lazy::new(|| {
@@ -105,48 +137,84 @@ pub fn iso_date(year: i32, month: u32, day: u32) -> Option<String> {
     Some(format!("{year:04}-{month:02}-{day:02}"))
 }
 
+/// A `WORD_DATE` match and its groups (the month as a byte range of the text).
+struct WordDate<'t> {
+    start: usize,
+    end: usize,
+    day: &'t str,
+    month: (usize, usize),
+    year: Option<&'t str>,
+}
+
 /// All dates in `text`, in order. `default_year` completes dates printed without a year.
 pub fn find_dates(text: &str, default_year: Option<i32>) -> Vec<FoundDate> {
     let mut out: Vec<FoundDate> = Vec::new();
-    for c in WORD_DATE.captures_iter(text) {
-        let (Some(all), Some(d), Some(m)) = (c.get(0), c.get(1), c.get(2)) else {
-            continue;
-        };
-        let Some(month) = MONTHS.get(&m.as_str().to_lowercase()).copied() else {
+    let word_dates: Vec<WordDate<'_>> = if *LETTER_MONTHS {
+        WORD_DATE
+            .find_iter(text)
+            .into_iter()
+            .map(|m| {
+                let (day, month, year) = word_date_parts(text, m.start(), m.end());
+                WordDate {
+                    start: m.start(),
+                    end: m.end(),
+                    day,
+                    month,
+                    year,
+                }
+            })
+            .collect()
+    } else {
+        WORD_DATE
+            .captures_iter(text)
+            .into_iter()
+            .filter_map(|c| {
+                let (all, day, month) = (c.get(0)?, c.get(1)?, c.get(2)?);
+                Some(WordDate {
+                    start: all.start(),
+                    end: all.end(),
+                    day: day.as_str(),
+                    month: (month.start(), month.end()),
+                    year: c.get(3).map(|y| y.as_str()),
+                })
+            })
+            .collect()
+    };
+    for w in word_dates {
+        let (ms, me) = w.month;
+        let name = &text[ms..me];
+        let Some(month) = MONTHS.get(&name.to_lowercase()).copied() else {
             continue;
         };
         // Abbreviations need their period or a year: "mar" alone is too often a word.
-        let abbreviated = ABBREVIATIONS.contains(m.as_str().to_lowercase().as_str());
-        let period = text[m.end()..].starts_with('.');
-        let year = c.get(3).and_then(|y| y.as_str().parse::<i32>().ok());
+        let abbreviated = ABBREVIATIONS.contains(name.to_lowercase().as_str());
+        let period = text[me..].starts_with('.');
+        let year = w.year.and_then(|y| y.parse::<i32>().ok());
         if abbreviated && !period && year.is_none() {
             continue;
         }
         let Some(y) = year.or(default_year) else {
             continue;
         };
-        let Ok(day) = d.as_str().parse::<u32>() else {
+        let Ok(day) = w.day.parse::<u32>() else {
             continue;
         };
         if let Some(iso) = iso_date(y, month, day) {
             out.push(FoundDate {
                 iso,
-                start: all.start(),
-                end: all.end(),
+                start: w.start,
+                end: w.end,
                 year_printed: year.is_some(),
             });
         }
     }
-    for c in NUMERIC_DATE.captures_iter(text) {
-        let (Some(all), Some(d), Some(m), Some(y)) = (c.get(0), c.get(1), c.get(2), c.get(3))
-        else {
+    // `dd-mm-yyyy`: the three digit runs between single separators.
+    for all in NUMERIC_DATE.find_iter(text) {
+        let mut groups = all.as_str().split(|c: char| !c.is_ascii_digit());
+        let (Some(d), Some(m), Some(y)) = (groups.next(), groups.next(), groups.next()) else {
             continue;
         };
-        let parts = (
-            y.as_str().parse::<i32>(),
-            m.as_str().parse::<u32>(),
-            d.as_str().parse::<u32>(),
-        );
+        let parts = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>());
         if let (Ok(y), Ok(m), Ok(d)) = parts {
             if let Some(iso) = iso_date(y, m, d) {
                 out.push(FoundDate {
@@ -182,6 +250,62 @@ pub fn date_from_file_name(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The groups of every `WORD_DATE` match, read directly and by the regex.
+    fn word_date_groups_agree(t: &str) {
+        static RE: Lazy<Regex> = Lazy::new(|| {
+            let mut names: Vec<String> = MONTHS.keys().cloned().collect();
+            names.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            Regex::new(&word_date_pattern(&names)).unwrap()
+        });
+        let by_regex: Vec<_> = RE
+            .captures_iter(t)
+            .map(|c| {
+                let m = c.get(2).unwrap();
+                (
+                    c[1].to_string(),
+                    (m.start(), m.end()),
+                    c.get(3).map(|y| y.as_str().to_string()),
+                )
+            })
+            .collect();
+        let direct: Vec<_> = WORD_DATE
+            .find_iter(t)
+            .iter()
+            .map(|m| {
+                let (d, month, y) = word_date_parts(t, m.start(), m.end());
+                (d.to_string(), month, y.map(str::to_string))
+            })
+            .collect();
+        assert_eq!(direct, by_regex, "{t:?}");
+    }
+
+    #[test]
+    fn word_date_groups_read_as_the_regex_did() {
+        assert!(*LETTER_MONTHS, "the month names are letters only");
+        for t in [
+            "den 18. juni 2025.",
+            "8.\napril 2025",
+            "1 juli",
+            "3. sept. 2024",
+            "3. SEPT.2024",
+            "12.  marts\t2025x",
+            "12. marts. 2025",
+            "5 maj.",
+            "31. december 20255",
+            "1. jan",
+        ] {
+            word_date_groups_agree(t);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn word_date_groups_match_the_regex(t in "([0-9]{1,3}(\\.)?[ \t\n\u{a0}]{0,2}(juni|jun|Sept|september|marts|x)(\\.)?[ \n]{0,2}[0-9]{0,5}[a ]?){1,3}") {
+            word_date_groups_agree(&t);
+        }
+    }
 
     fn isos(t: &str, y: Option<i32>) -> Vec<String> {
         find_dates(t, y).into_iter().map(|d| d.iso).collect()
