@@ -771,13 +771,15 @@ pub(crate) fn join_lines(ls: &[&TextLine<'_>]) -> String {
 /// `join_lines(text_lines(text))`, without building the lines.
 pub(crate) fn join_text(text: &str) -> String {
     // Folding never lengthens the text: room enough for the join.
-    join_trimmed(
-        text.split('\n').map(|l| {
-            let t = l.trim();
+    let mut from = 0;
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain([text.len()])
+        .map(move |end| {
+            let t = text[from..end].trim();
+            from = end + 1;
             (t, t.is_empty())
-        }),
-        text.len(),
-    )
+        });
+    join_trimmed(lines, text.len())
 }
 
 /// The join of `join_lines` over `(trimmed line, blank)` pairs.
