@@ -51,6 +51,11 @@ pub struct Gazetteer {
     /// Whether a surface form starts with this byte: a mention is searched only at a word
     /// start whose first byte is one (a lead byte or ASCII, so always a char boundary).
     first_bytes: [bool; 256],
+    /// Whether a surface form starts with these two bytes (bit `first << 8 | second`; every
+    /// bit of `first` for a one-byte form). Most positions `first_bytes` lets through (a
+    /// `d`, a `k`, the lead byte of every æ, ø and å) begin no form: this tells them apart
+    /// before the word-start test and the anchored search.
+    first_pairs: Vec<u64>,
     /// Lower-cased name or alias → first entry with it (`lookup` runs for every candidate
     /// name in every document; a scan of all entries was a tenth of the parse time).
     by_name: FxHashMap<String, usize>,
@@ -109,9 +114,19 @@ impl Gazetteer {
             }
         }
         let mut first_bytes = [false; 256];
+        let mut first_pairs = vec![0u64; 1 << 10];
         for (surface, _) in &surfaces {
-            if let Some(&b) = surface.as_bytes().first() {
+            let sb = surface.as_bytes();
+            if let Some(&b) = sb.first() {
                 first_bytes[b as usize] = true;
+                let pairs = match sb.get(1) {
+                    Some(&n) => (n as usize)..=(n as usize),
+                    None => 0..=255,
+                };
+                for n in pairs {
+                    let bit = (b as usize) << 8 | n;
+                    first_pairs[bit >> 6] |= 1 << (bit & 63);
+                }
             }
         }
         let matcher = AhoCorasickBuilder::new()
@@ -144,6 +159,7 @@ impl Gazetteer {
             surfaces,
             matcher,
             first_bytes,
+            first_pairs,
             by_name,
             by_place,
         }
@@ -166,7 +182,13 @@ impl Gazetteer {
         {
             let s = at + off;
             at = s + 1;
-            if !mention_edge(text[..s].chars().next_back()) {
+            // (No form is empty: one that starts here and ends at the text end is one byte.)
+            let bit = (bytes[s] as usize) << 8 | bytes.get(s + 1).map_or(0, |&n| n as usize);
+            let may_start = match bytes.get(s + 1) {
+                Some(_) => self.first_pairs[bit >> 6] & (1 << (bit & 63)) != 0,
+                None => true,
+            };
+            if !may_start || !mention_edge(text[..s].chars().next_back()) {
                 continue;
             }
             let input = Input::new(text).range(s..).anchored(Anchored::Yes);
