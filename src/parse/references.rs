@@ -65,10 +65,8 @@ pub fn item_references(
     let mut next_seen = false;
     // Search per paragraph with line breaks folded, so "den 8.\napril" is one date.
     let flat: String = join_text(item_text);
-    // Map positions in `flat` back to `item_text` by walking non-space chars in step (built
-    // when the first reference needs it: most items have none).
-    let aligned = std::cell::OnceCell::new();
-    let flat_to_item = |f: usize| aligned.get_or_init(|| align(&flat, item_text))(f);
+    // Maps positions in `flat` back to `item_text`, walking the two in step as far as asked.
+    let mut aligned = Align::new(&flat, item_text);
     let found: Vec<FoundDate> = dates::find_dates(&flat, year);
     for d in found {
         if Some(d.iso.as_str()) == meeting_date {
@@ -141,8 +139,8 @@ pub fn item_references(
         {
             continue;
         }
-        let s = flat_to_item(d.start);
-        let e = flat_to_item(d.end);
+        let s = aligned.map(d.start);
+        let e = aligned.map(d.end);
         let start_char = offset + item_text[..s].chars().count();
         let end_char = offset + item_text[..e].chars().count();
         out.push(Reference {
@@ -166,48 +164,75 @@ pub fn item_references(
     out
 }
 
-/// A function mapping byte offsets in `flat` (whitespace-folded) to byte offsets in `orig`:
-/// a char that is not white space maps to the same char in `orig` (the n-th such char of
-/// the one is the n-th of the other: folding changes only white space), any other offset to
-/// just past the char before it. The map is kept as runs of chars at the same distance in
-/// the two texts (a new run where folding took white space out), not as a pair per char.
-fn align<'a>(flat: &'a str, orig: &'a str) -> impl Fn(usize) -> usize + 'a {
-    // (offset in `flat` of a run's first char, offset of that char in `orig`)
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut oi = orig.char_indices();
-    for (fi, fc) in flat.char_indices() {
-        if fc.is_whitespace() {
-            continue;
-        }
-        if let Some((o, _)) = oi.by_ref().find(|&(_, oc)| oc == fc) {
-            if runs.last().is_none_or(|&(rf, ro)| o - ro != fi - rf) {
-                runs.push((fi, o));
-            }
+/// Maps byte offsets in `flat` (`join_text(orig)`: folding changes only white space, so
+/// the n-th char that is not white space in the one is the n-th in the other) to byte
+/// offsets in `orig`: such a char maps to the same char in `orig`, any other offset to just
+/// past the char before it (0 if there is none). It walks the two texts in step only as
+/// far as the offsets asked for, which come in increasing order (an earlier one walks
+/// again from the start): a reference is mostly near an item's start, and mapping the
+/// whole item for it was a tenth of the references' time.
+struct Align<'a> {
+    flat: &'a str,
+    orig: &'a str,
+    /// Where the walk stands in `flat`.
+    fp: usize,
+    /// Where it stands in `orig`: just past the last char that is not white space among
+    /// those walked (0 if none).
+    op: usize,
+}
+
+impl<'a> Align<'a> {
+    fn new(flat: &'a str, orig: &'a str) -> Self {
+        Align {
+            flat,
+            orig,
+            fp: 0,
+            op: 0,
         }
     }
-    // The offset in `orig` of the non-white char at `f` in `flat`.
-    let at = move |runs: &[(usize, usize)], f: usize| -> Option<usize> {
-        let k = runs.partition_point(|&(rf, _)| rf <= f);
-        let (rf, ro) = *runs.get(k.checked_sub(1)?)?;
-        Some(ro + (f - rf))
-    };
-    move |f: usize| -> usize {
-        if flat[f.min(flat.len())..]
+
+    /// The offset in `orig` for offset `f` in `flat`.
+    fn map(&mut self, f: usize) -> usize {
+        let f = f.min(self.flat.len());
+        if f < self.fp {
+            (self.fp, self.op) = (0, 0);
+        }
+        while self.fp < f {
+            let (c, n) = char_at(self.flat, self.fp);
+            self.fp += n;
+            if !c.is_whitespace() {
+                let o = next_solid(self.orig, self.op);
+                self.op = o + char_at(self.orig, o).1;
+            }
+        }
+        match self.flat[f..].chars().next() {
+            Some(c) if !c.is_whitespace() => next_solid(self.orig, self.op),
+            _ => self.op,
+        }
+    }
+}
+
+/// The char at byte `i` of `s` and its length (`(' ', 0)` at the end).
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    match s.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => (b as char, 1),
+        Some(_) => s[i..]
             .chars()
             .next()
-            .is_some_and(|c| !c.is_whitespace())
-        {
-            return at(&runs, f).unwrap_or(0);
+            .map_or((' ', 0), |c| (c, c.len_utf8())),
+        None => (' ', 0),
+    }
+}
+
+/// The offset of the first char at or after `i` in `s` that is not white space (`s.len()`
+/// if none is).
+fn next_solid(s: &str, mut i: usize) -> usize {
+    loop {
+        let (c, n) = char_at(s, i);
+        if n == 0 || !c.is_whitespace() {
+            return i;
         }
-        // Just past the last non-white char before `f` (0 if there is none).
-        let Some((p, c)) = flat[..f.min(flat.len())]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| !c.is_whitespace())
-        else {
-            return 0;
-        };
-        at(&runs, p).map_or(0, |o| (o + c.len_utf8()).min(orig.len()))
+        i += n;
     }
 }
 
@@ -248,20 +273,57 @@ mod tests {
         }
     }
 
-    #[test]
-    fn runs_map_every_offset_as_pairs_did() {
-        for orig in [
-            "",
-            "  \n ",
-            "Mødet den 8.\napril 2025  blev   holdt.\n\n\n- at KKR\n  godkender\u{a0}planen ",
-            "  Indledning\n\nÆndring af  dagsorden\n- punkt 1\n-  punkt 2\n\n  \nslut",
-            "ét\u{2003}ord og\tet andet\r\nog æøå\n \n ÅØÆ.",
-        ] {
-            let flat = join_text(orig);
-            let (new, old) = (align(&flat, orig), align_by_pairs(&flat, orig));
-            for f in (0..=flat.len()).filter(|&f| flat.is_char_boundary(f)) {
-                assert_eq!(new(f), old(f), "offset {f} of {flat:?} from {orig:?}");
+    /// The texts of the tests below: folding of every kind of white space.
+    const TEXTS: [&str; 5] = [
+        "",
+        "  \n ",
+        "Mødet den 8.\napril 2025  blev   holdt.\n\n\n- at KKR\n  godkender\u{a0}planen ",
+        "  Indledning\n\nÆndring af  dagsorden\n- punkt 1\n-  punkt 2\n\n  \nslut",
+        "ét\u{2003}ord og\tet andet\r\nog æøå\n \n ÅØÆ.",
+    ];
+
+    /// Every char boundary of `flat` against the map by pairs, in increasing order (the
+    /// walk goes on) and then in decreasing order (each offset walks again from the start).
+    fn agrees_with_pairs(orig: &str) -> Result<(), String> {
+        let flat = join_text(orig);
+        let old = align_by_pairs(&flat, orig);
+        let mut new = Align::new(&flat, orig);
+        let offsets: Vec<usize> = (0..=flat.len() + 1)
+            .filter(|&f| f > flat.len() || flat.is_char_boundary(f))
+            .collect();
+        for &f in offsets.iter().chain(offsets.iter().rev()) {
+            let (n, o) = (new.map(f), old(f));
+            if n != o {
+                return Err(format!("offset {f} of {flat:?} from {orig:?}: {n} != {o}"));
             }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn walk_maps_every_offset_as_pairs_did() {
+        for orig in TEXTS {
+            assert_eq!(agrees_with_pairs(orig), Ok(()));
+        }
+    }
+
+    #[test]
+    fn walk_differs_from_a_shifted_map() {
+        // The check above can fail: a map one char off is caught.
+        let orig = TEXTS[2];
+        let flat = join_text(orig);
+        let mut new = Align::new(&flat, orig);
+        let f = flat.find("april").unwrap_or(0);
+        assert_eq!(&orig[new.map(f)..new.map(f) + 5], "april");
+        assert_ne!(new.map(f), align_by_pairs(&flat, orig)(f + 1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn walk_maps_random_texts_as_pairs_did(
+            orig in "[a-cæ.\\- \t\n\r\u{a0}\u{2003}\u{3000}\u{85}\u{1c}]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(agrees_with_pairs(&orig), Ok(()));
         }
     }
 }
