@@ -135,7 +135,7 @@ impl<'a> Ingester<'a> {
             store,
             opts,
             batch_quads,
-            batch: Batch::default(),
+            batch: Batch::remembering(),
             waiting: Vec::new(),
         }
     }

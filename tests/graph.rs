@@ -309,6 +309,56 @@ fn reingest_is_idempotent_and_a_changed_document_replaces_its_graph() {
     assert_eq!(gs.len().expect("len"), n);
 }
 
+/// An ingest of many files reads once which graphs the store holds, so new documents skip
+/// the per-document look-ups; documents the store already holds must still be found
+/// unchanged or replaced, and a new file given twice is stored once.
+#[test]
+fn an_ingest_of_many_files_still_finds_what_the_store_holds() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    let june = "referat-fra-moede-i-kkr-midtjylland-den-18-juni-2025.txt";
+    let sept = "referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt";
+    let same = docs.join(june);
+    std::fs::copy(root().join("corpus").join(june), &same).expect("copy");
+    let changed = docs.join(sept);
+    let text = std::fs::read_to_string(root().join("corpus").join(sept)).expect("read");
+    let edited = text.replacen("Taget til efterretning.", "Sagen blev udsat.", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&changed, edited).expect("write");
+    // The same minutes under another name: another graph, new to the store.
+    let renamed = docs.join("referat-fra-moede-i-kkr-midtjylland-kopi.txt");
+    std::fs::write(&renamed, &text).expect("write");
+
+    let opts = ParseOptions::default();
+    let before = gs.document_graphs().expect("graphs").len();
+    let mut ingester = ingest::Ingester::new(&gs, &opts, ingest::DEFAULT_BATCH_QUADS);
+    let mut results = Vec::new();
+    for f in [&renamed, &same, &changed, &renamed, &same] {
+        results.extend(ingester.add(f));
+    }
+    results.extend(ingester.commit());
+    let outcome = |f: &Path| -> Vec<String> {
+        results
+            .iter()
+            .filter(|r| r.path == f)
+            .map(|r| match &r.outcome {
+                Ok((o, _)) => format!("{o:?}"),
+                Err(e) => format!("error: {e}"),
+            })
+            .collect()
+    };
+    assert_eq!(outcome(&same), ["Unchanged", "Unchanged"]);
+    assert_eq!(outcome(&changed), ["Replaced"]);
+    assert_eq!(outcome(&renamed), ["Added", "Unchanged"]);
+    assert_eq!(gs.document_graphs().expect("graphs").len(), before + 1);
+    let rows = csv(&gs, "decisions.rq", &[]);
+    assert!(rows
+        .iter()
+        .any(|r| r[1] == "2025-09-03" && r[5] == "postponed"));
+}
+
 /// Find a Python with rdflib and pyshacl: $REFERAT_PYTHON, else the project's .venv.
 fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("REFERAT_PYTHON") {
