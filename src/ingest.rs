@@ -140,6 +140,14 @@ impl<'a> Ingester<'a> {
         }
     }
 
+    /// Reads the store's list of graphs after `n` documents instead of
+    /// [`crate::store::LOOK_UPS_BEFORE_LIST`] (0: at once, e.g. for an ingest known to be
+    /// large); until then each document's record is looked up on its own.
+    pub fn looking_up_first(mut self, n: usize) -> Self {
+        self.batch = Batch::remembering_after(n);
+        self
+    }
+
     /// Parses one file and stages or writes it. Returns the results that are final now:
     /// this file's when it failed or was written alone, and those of a committed batch.
     pub fn add(&mut self, path: &Path) -> Vec<FileResult> {

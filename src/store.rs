@@ -104,10 +104,30 @@ pub struct Batch<'s> {
 #[derive(Default)]
 struct KnownGraphs {
     loaded: bool,
+    /// Documents still to look up one by one before the set is read.
+    look_ups_first: usize,
     hashes: rustc_hash::FxHashSet<u64>,
 }
 
+/// Documents an ingest looks up one by one before it reads the store's list of graphs: a
+/// small ingest into a large store should not read the whole list.
+pub const LOOK_UPS_BEFORE_LIST: usize = 100;
+
 impl KnownGraphs {
+    /// True when `graph` is surely new to the store (never while documents are still
+    /// looked up one by one); remembers it either way.
+    fn surely_new(&mut self, gs: &GraphStore, graph: &NamedNode) -> Result<bool, StoreError> {
+        let new = if self.look_ups_first > 0 {
+            self.look_ups_first -= 1;
+            false
+        } else {
+            self.load(gs)?;
+            !self.may_know(graph)
+        };
+        self.insert(graph);
+        Ok(new)
+    }
+
     fn key(graph: &str) -> u64 {
         use std::hash::BuildHasher;
         rustc_hash::FxBuildHasher.hash_one(graph)
@@ -149,12 +169,22 @@ impl KnownGraphs {
 }
 
 impl Batch<'_> {
-    /// A batch for an ingest of many documents: on first use it reads which graphs the
-    /// store already has (one scan), so that new documents skip the per-document look-ups.
+    /// A batch for an ingest of many documents: after its first documents it reads which
+    /// graphs the store already has (one scan), so that new documents skip the
+    /// per-document look-ups.
     /// Holds about 16 bytes per graph in the store.
     pub fn remembering() -> Self {
+        Self::remembering_after(LOOK_UPS_BEFORE_LIST)
+    }
+
+    /// [`Batch::remembering`], with the store's graph list read after `look_ups`
+    /// documents (0: at once).
+    pub fn remembering_after(look_ups: usize) -> Self {
         Batch {
-            known: Some(KnownGraphs::default()),
+            known: Some(KnownGraphs {
+                look_ups_first: look_ups,
+                ..KnownGraphs::default()
+            }),
             ..Batch::default()
         }
     }
@@ -290,12 +320,7 @@ impl GraphStore {
         let sha = Literal::new_simple_literal(&minutes.source.sha256);
         let ver = Literal::new_simple_literal(&self.config.extractor_version);
         let surely_new = match batch.known.as_mut() {
-            Some(known) => {
-                known.load(self)?;
-                let new = !known.may_know(&graph);
-                known.insert(&graph);
-                new
-            }
+            Some(known) => known.surely_new(self, &graph)?,
             None => false,
         };
         let (known_sha, known_ver, exists) = if surely_new {
