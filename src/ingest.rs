@@ -144,7 +144,7 @@ impl<'a> Ingester<'a> {
     /// [`crate::store::LOOK_UPS_BEFORE_LIST`] (0: at once, e.g. for an ingest known to be
     /// large); until then each document's record is looked up on its own.
     pub fn looking_up_first(mut self, n: usize) -> Self {
-        self.batch = Batch::remembering_after(n);
+        self.batch.look_up_first(n);
         self
     }
 

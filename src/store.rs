@@ -94,8 +94,8 @@ pub struct Batch<'s> {
     known: Option<KnownGraphs>,
 }
 
-/// Hashes of every graph the store had a record of when an ingest began, read in one scan,
-/// plus every graph the ingest has written since. A document whose graph is not among them
+/// Hashes of every graph the store had a record of when the list was read (one scan, after
+/// an ingest's first documents), plus every graph the ingest has staged. A document whose graph is not among them
 /// is new, and needs none of the three look-ups per document (manifest record, graph)
 /// that otherwise slow down as bulk loads pile up sorted files: on 10 000 documents they
 /// took 5 s of the writer thread, twice as long per document at the end as at the start
@@ -146,12 +146,12 @@ impl KnownGraphs {
             Some(GraphNameRef::NamedNode(manifest.as_ref())),
         ) {
             if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = q?.subject {
-                self.hashes.insert(Self::key(n.as_str()));
+                self.insert(&n);
             }
         }
         for g in gs.store.named_graphs() {
             if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = g? {
-                self.hashes.insert(Self::key(n.as_str()));
+                self.insert(&n);
             }
         }
         self.loaded = true;
@@ -169,24 +169,22 @@ impl KnownGraphs {
 }
 
 impl Batch<'_> {
-    /// A batch for an ingest of many documents: after its first documents it reads which
-    /// graphs the store already has (one scan), so that new documents skip the
-    /// per-document look-ups.
-    /// Holds about 16 bytes per graph in the store.
+    /// A batch for an ingest of many documents: after its first
+    /// [`LOOK_UPS_BEFORE_LIST`] documents it reads which graphs the store already has (one
+    /// scan, about 16 bytes kept per graph), so that new documents skip the per-document
+    /// look-ups.
     pub fn remembering() -> Self {
-        Self::remembering_after(LOOK_UPS_BEFORE_LIST)
+        let mut batch = Batch::default();
+        batch.look_up_first(LOOK_UPS_BEFORE_LIST);
+        batch
     }
 
-    /// [`Batch::remembering`], with the store's graph list read after `look_ups`
-    /// documents (0: at once).
-    pub fn remembering_after(look_ups: usize) -> Self {
-        Batch {
-            known: Some(KnownGraphs {
-                look_ups_first: look_ups,
-                ..KnownGraphs::default()
-            }),
-            ..Batch::default()
-        }
+    /// Reads the store's graph list after `n` more documents (0: at the next one), keeping
+    /// what this batch already remembers; documents before are looked up one by one.
+    pub fn look_up_first(&mut self, n: usize) {
+        self.known
+            .get_or_insert_with(KnownGraphs::default)
+            .look_ups_first = n;
     }
 
     /// True when a document of `graph` is already waiting in this batch.
