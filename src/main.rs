@@ -361,7 +361,7 @@ fn run(cli: Cli) -> Result<()> {
                 None if std::io::stdout().is_terminal() => ResultFormat::Table,
                 None => ResultFormat::Csv,
             };
-            let gs = open_store(cli.store, &cli.base)?;
+            let gs = open_store_read_only(cli.store, &cli.base)?;
             let mut buf: Vec<u8> = Vec::new();
             let mut plan: Vec<u8> = Vec::new();
             query::run_with_plan(
@@ -387,7 +387,7 @@ fn run(cli: Cli) -> Result<()> {
             catalog,
             dump,
         } => {
-            let gs = open_store(cli.store, &cli.base)?;
+            let gs = open_store_read_only(cli.store, &cli.base)?;
             let args = referat::export::ExportArgs {
                 format,
                 graph,
@@ -446,7 +446,7 @@ fn run(cli: Cli) -> Result<()> {
             delete_missing,
             quiet,
         } => {
-            let gs = open_store(cli.store, &cli.base)?;
+            let gs = open_store_read_only(cli.store, &cli.base)?;
             let args = referat::push::PushArgs {
                 endpoint,
                 graph_store,
@@ -472,11 +472,22 @@ fn human_bytes(n: u64) -> String {
 }
 
 fn open_store(path: Option<PathBuf>, base: &str) -> Result<GraphStore> {
+    let (path, config) = store_location(path, base)?;
+    Ok(GraphStore::open(&path, config)?)
+}
+
+/// For commands that only read: many may run at once, and a wrong path is an error.
+fn open_store_read_only(path: Option<PathBuf>, base: &str) -> Result<GraphStore> {
+    let (path, config) = store_location(path, base)?;
+    Ok(GraphStore::open_read_only(&path, config)?)
+}
+
+fn store_location(path: Option<PathBuf>, base: &str) -> Result<(PathBuf, RdfConfig)> {
     let path = path.unwrap_or_else(store::default_location);
     let config = RdfConfig {
         base: base.to_string(),
         ..RdfConfig::default()
     };
     config.check().map_err(anyhow::Error::msg)?;
-    Ok(GraphStore::open(&path, config)?)
+    Ok((path, config))
 }

@@ -7,7 +7,7 @@ use referat::ingest;
 use referat::parse::ParseOptions;
 use referat::query::{self, ResultFormat};
 use referat::rdf::RdfConfig;
-use referat::store::{GraphStore, IngestOutcome};
+use referat::store::{GraphStore, IngestOutcome, StoreError};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -346,6 +346,49 @@ fn an_ingest_of_many_files_still_finds_what_the_store_holds() {
 /// Ingests `renamed`, `same` and `changed` and again the first two, through one ingester:
 /// on the first round (`before` graphs stored) they are new, stored and changed; on later
 /// rounds all stored, with `changed` as stored before.
+/// Readers (`query`, `export`) share a store; a writer excludes them and they exclude it
+/// (RocksDB's read-only mode is only safe while nobody writes); a reader never makes a
+/// store where there is none.
+#[test]
+fn readers_share_a_store_and_exclude_a_writer() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store_dir = dir.path().join("store");
+    let (total, decisions) = {
+        let gs = ingest_corpus(&store_dir);
+        (gs.len().expect("len"), csv(&gs, "decisions.rq", &[]))
+    };
+    assert!(decisions.len() > 10, "{}", decisions.len());
+    let open_reader = || GraphStore::open_read_only(&store_dir, RdfConfig::default());
+    let open_writer = || GraphStore::open(&store_dir, RdfConfig::default());
+    let a = open_reader().expect("first reader");
+    let b = open_reader().expect("second reader, while the first is open");
+    assert_eq!(a.len().expect("len"), total);
+    assert_eq!(csv(&b, "decisions.rq", &[]), decisions);
+    let refused = |r: Result<GraphStore, StoreError>| r.err().map(|e| e.to_string());
+    let in_use = format!(
+        "the store at {} is busy: another referat process is reading or writing it; try again when it has finished",
+        store_dir.display()
+    );
+    assert_eq!(refused(open_writer()), Some(in_use.clone()), "two readers");
+    drop(a);
+    assert_eq!(refused(open_writer()), Some(in_use), "one reader");
+    drop(b);
+    let w = open_writer().expect("a writer once the readers are gone");
+    assert!(
+        matches!(open_reader().err(), Some(StoreError::Busy(_))),
+        "a reader while the writer is open"
+    );
+    drop(w);
+    let r = open_reader().expect("a reader once the writer is gone");
+    assert_eq!(csv(&r, "decisions.rq", &[]), decisions);
+    let missing = dir.path().join("missing");
+    assert!(matches!(
+        GraphStore::open_read_only(&missing, RdfConfig::default()).err(),
+        Some(StoreError::Missing(_))
+    ));
+    assert!(!missing.exists(), "a reader made a store");
+}
+
 fn check_ingest_of_many(
     gs: &GraphStore,
     opts: &ParseOptions,

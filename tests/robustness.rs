@@ -887,7 +887,8 @@ fn sigkill_mid_ingest_leaves_whole_graphs_and_a_rerun_completes() {
 }
 
 /// While an ingest writes, `query` and a second `ingest` fail fast with "store is busy"
-/// (RocksDB allows one process per store); nothing hangs and the ingest's result is whole.
+/// (RocksDB allows one writer per store, and readers only while nobody writes); nothing
+/// hangs and the ingest's result is whole.
 #[test]
 fn a_store_in_use_is_reported_busy_quickly() {
     const N: usize = 6;
@@ -900,25 +901,33 @@ fn a_store_in_use_is_reported_busy_quickly() {
         "referat: the store at {} is busy: another referat process has it open for writing; try again when it has finished",
         store.display()
     );
+    let in_use = format!(
+        "referat: the store at {} is busy: another referat process is reading or writing it; try again when it has finished",
+        store.display()
+    );
     let june = corpus(JUNE);
-    let probes: [&[&str]; 3] = [
-        &[
-            "query",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-            "--format",
-            "tsv",
-        ],
-        &["ingest", "-q", june.to_str().expect("utf8")],
-        &["query", DUMP, "--format", "tsv"],
+    let probes: [(&[&str], &str); 4] = [
+        (
+            &[
+                "query",
+                "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                "--format",
+                "tsv",
+            ],
+            &busy,
+        ),
+        (&["ingest", "-q", june.to_str().expect("utf8")], &in_use),
+        (&["query", DUMP, "--format", "tsv"], &busy),
+        (&["export", "--format", "nquads"], &busy),
     ];
-    for args in probes {
+    for (args, message) in probes {
         let r = run_limited(
             Some(&store),
             &args.iter().map(OsStr::new).collect::<Vec<_>>(),
             Duration::from_secs(30),
         );
         assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
-        assert_eq!(r.stderr.trim(), busy, "{args:?}");
+        assert_eq!(r.stderr.trim(), message, "{args:?}");
         assert!(
             r.elapsed < Duration::from_secs(5),
             "{args:?}: fails fast, {:?}",
