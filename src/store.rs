@@ -20,7 +20,8 @@ pub const STORE_ENV: &str = "REFERAT_STORE";
 pub enum StoreError {
     #[error("the store at {0} is busy: another referat process has it open for writing; try again when it has finished")]
     Busy(PathBuf),
-    /// A writer found the store open: by another writer or by readers (`query`, `export`).
+    /// A writer found the store open: by another writer or by readers (`query`,
+    /// `export`, `push`).
     #[error("the store at {0} is busy: another referat process is reading or writing it; try again when it has finished")]
     InUse(PathBuf),
     /// Reading commands never create a store: a wrong path must not look like an empty one.
@@ -263,7 +264,7 @@ impl GraphStore {
         })
     }
 
-    /// Opens an existing store for reading only (`query`, `export`). Any number of readers
+    /// Opens an existing store for reading only (`query`, `export`, `push`). Any number of readers
     /// may have a store open at once (a writer excludes everyone else), a reader writes
     /// nothing (no RocksDB option or log files: a store on read-only media can be
     /// queried), and the open is about a third quicker. RocksDB's read-only mode is only
@@ -271,7 +272,9 @@ impl GraphStore {
     /// `LOCK` file, the file whose exclusive lock RocksDB's writer takes: a writer cannot
     /// open the store while a reader has it, nor a reader while a writer has it (then
     /// [`StoreError::Busy`]). Where that lock is not available (not Linux, or a kernel
-    /// without open-file-description locks) the store is opened as by [`GraphStore::open`].
+    /// without open-file-description locks) the store is opened as by [`GraphStore::open`]:
+    /// one process at a time. A clone of [`GraphStore::store`] must not outlive this value,
+    /// which holds the lock.
     pub fn open_read_only(path: &Path, config: RdfConfig) -> Result<Self, StoreError> {
         if !path.join("CURRENT").is_file() {
             return Err(StoreError::Missing(path.to_path_buf()));
@@ -674,6 +677,7 @@ fn open_read_only_on_disk(path: &Path) -> Result<Store, StoreError> {
 }
 
 /// A shared lock on a store's `LOCK` file, released when dropped (the file is closed).
+#[cfg_attr(not(all(feature = "rocksdb", target_os = "linux")), allow(dead_code))]
 struct ReaderLock {
     _file: std::fs::File,
 }
@@ -683,8 +687,8 @@ struct ReaderLock {
 enum ReaderAccess {
     /// The shared lock is held: no writer has the store, and none can open it meanwhile.
     Locked(ReaderLock),
-    /// The store has no `LOCK` file and none can be made (read-only media): no RocksDB
-    /// writer can have it open, or ever open it.
+    /// The store has no `LOCK` file and none can be made on its read-only file system: no
+    /// RocksDB writer can have it open, or open it.
     NoWriterPossible,
     /// No lock of the kind needed here: open the store as a writer does.
     Unsupported,
@@ -710,7 +714,15 @@ fn reader_lock(path: &Path) -> Result<ReaderAccess, StoreError> {
                 .open(&lock_path)
             {
                 Ok(f) => f,
-                Err(_) => return Ok(ReaderAccess::NoWriterPossible),
+                Err(e) if e.raw_os_error() == Some(libc::EROFS) => {
+                    return Ok(ReaderAccess::NoWriterPossible)
+                }
+                Err(e) => {
+                    return Err(StoreError::Open {
+                        path: path.to_path_buf(),
+                        source: StorageError::Io(e),
+                    })
+                }
             }
         }
         Err(e) => {
@@ -732,6 +744,10 @@ fn reader_lock(path: &Path) -> Result<ReaderAccess, StoreError> {
         return Ok(ReaderAccess::Locked(ReaderLock { _file: file }));
     }
     let err = std::io::Error::last_os_error();
+    // The descriptor stays open (one per refused open, for the life of the process):
+    // closing any descriptor of a file drops every process-associated lock the process
+    // holds on it, so if this process is the writer, closing it would free the store.
+    let _ = std::os::fd::IntoRawFd::into_raw_fd(file);
     match err.raw_os_error() {
         Some(libc::EAGAIN) | Some(libc::EACCES) => Err(StoreError::Busy(path.to_path_buf())),
         Some(libc::EINVAL) => Ok(ReaderAccess::Unsupported),
@@ -750,8 +766,14 @@ fn reader_lock(_path: &Path) -> Result<ReaderAccess, StoreError> {
 /// RocksDB refuses a second writer with a lock error: tell the user the store is busy.
 #[cfg(feature = "rocksdb")]
 fn classify_open_error(path: &Path, e: StorageError) -> StoreError {
+    // RocksDB: "While lock file: …/LOCK: Resource temporarily unavailable" (another
+    // process) or "lock hold by current process" (this one). Not "lock" anywhere: the
+    // store's path may hold the word.
     let msg = e.to_string().to_lowercase();
-    if msg.contains("lock") || msg.contains("resource temporarily unavailable") {
+    if msg.contains("while lock file")
+        || msg.contains("lock hold by current process")
+        || msg.contains("resource temporarily unavailable")
+    {
         StoreError::InUse(path.to_path_buf())
     } else {
         StoreError::Open {

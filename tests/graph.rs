@@ -343,12 +343,9 @@ fn an_ingest_of_many_files_still_finds_what_the_store_holds() {
         .any(|r| r[1] == "2025-09-03" && r[5] == "postponed"));
 }
 
-/// Ingests `renamed`, `same` and `changed` and again the first two, through one ingester:
-/// on the first round (`before` graphs stored) they are new, stored and changed; on later
-/// rounds all stored, with `changed` as stored before.
-/// Readers (`query`, `export`) share a store; a writer excludes them and they exclude it
-/// (RocksDB's read-only mode is only safe while nobody writes); a reader never makes a
-/// store where there is none.
+/// Readers (`query`, `export`, `push`) share a store; a writer excludes them and they
+/// exclude it (RocksDB's read-only mode is only safe while nobody writes), in this process
+/// and in others; a reader never makes a store where there is none.
 #[test]
 fn readers_share_a_store_and_exclude_a_writer() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -374,10 +371,38 @@ fn readers_share_a_store_and_exclude_a_writer() {
     assert_eq!(refused(open_writer()), Some(in_use), "one reader");
     drop(b);
     let w = open_writer().expect("a writer once the readers are gone");
-    assert!(
-        matches!(open_reader().err(), Some(StoreError::Busy(_))),
-        "a reader while the writer is open"
+    let busy = format!(
+        "referat: the store at {} is busy: another referat process has it open for writing; try again when it has finished",
+        store_dir.display()
     );
+    // Refused twice in this process: a refused reader must leave the writer's lock in
+    // place (closing a descriptor of the lock file would drop it).
+    for _ in 0..2 {
+        assert!(
+            matches!(open_reader().err(), Some(StoreError::Busy(_))),
+            "a reader while the writer is open"
+        );
+    }
+    // … and refused in other processes, `query` and `export` alike.
+    let out_dir = dir.path().join("export");
+    let probes: [&[&str]; 2] = [
+        &["query", "ASK { ?s ?p ?o }"],
+        &["export", "--tables", out_dir.to_str().expect("utf8")],
+    ];
+    for args in probes {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_referat"))
+            .arg("--store")
+            .arg(&store_dir)
+            .args(args)
+            .output()
+            .expect("run referat");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            busy,
+            "{args:?}"
+        );
+    }
     drop(w);
     let r = open_reader().expect("a reader once the writer is gone");
     assert_eq!(csv(&r, "decisions.rq", &[]), decisions);
@@ -389,6 +414,9 @@ fn readers_share_a_store_and_exclude_a_writer() {
     assert!(!missing.exists(), "a reader made a store");
 }
 
+/// Ingests `renamed`, `same` and `changed` and again the first two, through one ingester:
+/// on the first round (`before` graphs stored) they are new, stored and changed; on later
+/// rounds all stored, with `changed` as stored before.
 fn check_ingest_of_many(
     gs: &GraphStore,
     opts: &ParseOptions,

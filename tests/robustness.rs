@@ -906,7 +906,7 @@ fn a_store_in_use_is_reported_busy_quickly() {
         store.display()
     );
     let june = corpus(JUNE);
-    let probes: [(&[&str], &str); 4] = [
+    let probes: [(&[&str], &str); 3] = [
         (
             &[
                 "query",
@@ -918,7 +918,6 @@ fn a_store_in_use_is_reported_busy_quickly() {
         ),
         (&["ingest", "-q", june.to_str().expect("utf8")], &in_use),
         (&["query", DUMP, "--format", "tsv"], &busy),
-        (&["export", "--format", "nquads"], &busy),
     ];
     for (args, message) in probes {
         let r = run_limited(
