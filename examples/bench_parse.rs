@@ -16,6 +16,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+/// mimalloc for Rust's allocations (see `referat::alloc`).
+#[global_allocator]
+static ALLOCATOR: referat::alloc::Allocator = referat::alloc::Allocator;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = PathBuf::from(args.first().ok_or("usage: bench_parse DIR [--threads N]")?);

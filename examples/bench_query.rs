@@ -13,6 +13,10 @@ use referat::store::GraphStore;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// mimalloc for Rust's allocations (see `referat::alloc`).
+#[global_allocator]
+static ALLOCATOR: referat::alloc::Allocator = referat::alloc::Allocator;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (store, file) = match (args.first(), args.get(1)) {

@@ -16,6 +16,10 @@ use referat::text::{self, ocr, CleanOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// mimalloc for Rust's allocations (see `referat::alloc`).
+#[global_allocator]
+static ALLOCATOR: referat::alloc::Allocator = referat::alloc::Allocator;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from(std::env::args().nth(1).ok_or("usage: bench_stages DIR")?);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?

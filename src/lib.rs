@@ -5,6 +5,7 @@
 //! [`model`] (the typed contract) → [`rdf`] (triples with provenance) → [`store`]
 //! (Oxigraph on disk) → [`query`]. See `ARCHITECTURE.md` for the map.
 
+pub mod alloc;
 pub mod crossref;
 pub mod export;
 pub mod ingest;

@@ -13,6 +13,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// mimalloc for Rust's allocations (see `referat::alloc`).
+#[global_allocator]
+static ALLOCATOR: referat::alloc::Allocator = referat::alloc::Allocator;
+
 /// Turn Danish municipal meeting minutes into a knowledge graph.
 #[derive(Parser)]
 #[command(name = "referat", version, about, long_about = None)]
@@ -263,6 +267,7 @@ fn run(cli: Cli) -> Result<()> {
             quiet,
             batch_quads,
         } => {
+            referat::alloc::return_freed_memory_at_once();
             let gs = open_store(cli.store, &cli.base)?;
             gs.ensure_gazetteer()?;
             let opts = ParseOptions {
