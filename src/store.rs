@@ -41,6 +41,16 @@ pub enum StoreError {
     BatchFailed(String),
 }
 
+impl StoreError {
+    /// The store at `path` could not be opened, for `source`.
+    fn open(path: &Path, source: impl Into<StorageError>) -> Self {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source: source.into(),
+        }
+    }
+}
+
 /// The default location: `$REFERAT_STORE`, else `$XDG_DATA_HOME/referat/store`, else
 /// `~/.local/share/referat/store`, else `./referat-store`.
 pub fn default_location() -> PathBuf {
@@ -249,10 +259,7 @@ impl GraphStore {
     pub fn open(path: &Path, config: RdfConfig) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
-                    path: path.to_path_buf(),
-                    source: StorageError::Io(e),
-                })?;
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::open(path, e))?;
             }
         }
         let store = open_on_disk(path)?;
@@ -264,8 +271,8 @@ impl GraphStore {
         })
     }
 
-    /// Opens an existing store for reading only (`query`, `export`, `push`). Any number of readers
-    /// may have a store open at once (a writer excludes everyone else), a reader writes
+    /// Opens an existing store for reading only (`query`, `export`, `push`). Any number of
+    /// readers may have a store open at once (a writer excludes everyone else), a reader writes
     /// nothing (no RocksDB option or log files: a store on read-only media can be
     /// queried), and the open is about a third quicker. RocksDB's read-only mode is only
     /// safe while no process writes, so the reader holds a shared lock on the store's
@@ -657,18 +664,15 @@ fn open_on_disk(path: &Path) -> Result<Store, StoreError> {
 /// Builds without RocksDB (the fuzz targets) have no on-disk store.
 #[cfg(not(feature = "rocksdb"))]
 fn open_on_disk(path: &Path) -> Result<Store, StoreError> {
-    Err(StoreError::Open {
-        path: path.to_path_buf(),
-        source: StorageError::Other("referat was built without the `rocksdb` feature".into()),
-    })
+    Err(StoreError::open(
+        path,
+        StorageError::Other("referat was built without the `rocksdb` feature".into()),
+    ))
 }
 
 #[cfg(feature = "rocksdb")]
 fn open_read_only_on_disk(path: &Path) -> Result<Store, StoreError> {
-    Store::open_read_only(path).map_err(|e| StoreError::Open {
-        path: path.to_path_buf(),
-        source: e,
-    })
+    Store::open_read_only(path).map_err(|e| StoreError::open(path, e))
 }
 
 #[cfg(not(feature = "rocksdb"))]
@@ -717,20 +721,10 @@ fn reader_lock(path: &Path) -> Result<ReaderAccess, StoreError> {
                 Err(e) if e.raw_os_error() == Some(libc::EROFS) => {
                     return Ok(ReaderAccess::NoWriterPossible)
                 }
-                Err(e) => {
-                    return Err(StoreError::Open {
-                        path: path.to_path_buf(),
-                        source: StorageError::Io(e),
-                    })
-                }
+                Err(e) => return Err(StoreError::open(path, e)),
             }
         }
-        Err(e) => {
-            return Err(StoreError::Open {
-                path: path.to_path_buf(),
-                source: StorageError::Io(e),
-            })
-        }
+        Err(e) => return Err(StoreError::open(path, e)),
     };
     // SAFETY: `flock` is a plain C struct of integers, for which all zeroes is a valid
     // value (offset 0 and length 0 = the whole file; `l_pid` must be 0 for this command).
@@ -751,10 +745,7 @@ fn reader_lock(path: &Path) -> Result<ReaderAccess, StoreError> {
     match err.raw_os_error() {
         Some(libc::EAGAIN) | Some(libc::EACCES) => Err(StoreError::Busy(path.to_path_buf())),
         Some(libc::EINVAL) => Ok(ReaderAccess::Unsupported),
-        _ => Err(StoreError::Open {
-            path: path.to_path_buf(),
-            source: StorageError::Io(err),
-        }),
+        _ => Err(StoreError::open(path, err)),
     }
 }
 
@@ -776,9 +767,6 @@ fn classify_open_error(path: &Path, e: StorageError) -> StoreError {
     {
         StoreError::InUse(path.to_path_buf())
     } else {
-        StoreError::Open {
-            path: path.to_path_buf(),
-            source: e,
-        }
+        StoreError::open(path, e)
     }
 }
