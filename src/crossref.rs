@@ -77,6 +77,7 @@ pub fn infer_meeting_date(store: &GraphStore, m: &mut Minutes) -> Option<String>
         "meeting date {next} inferred: this document approves the minutes of {approved}, whose \
          minutes name {next} as the next meeting"
     );
+    m.warnings.retain(|w| w != crate::parse::NO_DATE_WARNING);
     m.warnings.push(evidence.clone());
     Some(evidence)
 }

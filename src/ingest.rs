@@ -7,7 +7,7 @@
 use crate::model::Minutes;
 use crate::parse::{self, ParseOptions};
 use crate::store::{Batch, GraphStore, IngestOutcome, Staged};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, PoisonError};
 
@@ -126,6 +126,10 @@ pub struct Ingester<'a> {
     batch_quads: usize,
     batch: Batch<'a>,
     waiting: Vec<FileResult>,
+    /// Each document graph of this run, with the file it came from and that file's
+    /// SHA-256: a document is known by its file name, so a second, different file of the
+    /// same name (`2024/referat.txt`, `2025/referat.txt`) would silently replace the first.
+    named: HashMap<String, (PathBuf, String)>,
 }
 
 impl<'a> Ingester<'a> {
@@ -137,6 +141,7 @@ impl<'a> Ingester<'a> {
             batch_quads,
             batch: Batch::remembering(),
             waiting: Vec::new(),
+            named: HashMap::new(),
         }
     }
 
@@ -170,9 +175,32 @@ impl<'a> Ingester<'a> {
                 return done;
             }
         };
+        let graph = crate::rdf::document_graph(&m, self.store.config());
+        // A second file of one name in this run: the same file again (or an identical
+        // copy) is unchanged; another text would replace the first file's document.
+        if let Some((first, sha)) = self.named.get(graph.as_str()) {
+            if *sha != m.source.sha256 && !same_file(first, path) {
+                done.push(FileResult {
+                    path: path.to_path_buf(),
+                    outcome: Err(format!(
+                        "not stored: {} of this run has the same file name, and a document is \
+                         known by its file name (graph <{}>), so this one would replace it; \
+                         rename one of the two",
+                        first.display(),
+                        graph.as_str()
+                    )),
+                    warnings: Vec::new(),
+                });
+                return done;
+            }
+        } else {
+            self.named.insert(
+                graph.as_str().to_string(),
+                (path.to_path_buf(), m.source.sha256.clone()),
+            );
+        }
         // Dating from an earlier meeting, or a second file of one name, needs what is
         // waiting to be in the store first.
-        let graph = crate::rdf::document_graph(&m, self.store.config());
         if m.meeting.date.is_none() || self.batch.holds(&graph) {
             done.extend(self.commit());
         }
@@ -212,6 +240,11 @@ impl<'a> Ingester<'a> {
         }
         results
     }
+}
+
+/// Whether two paths name one file (as given, or after resolving links and `..`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// Parses one file; a panic in the parser (a bug) becomes this file's error instead of

@@ -25,9 +25,11 @@ struct Cli {
     /// ~/.local/share/referat/store.
     #[arg(long, global = true, env = "REFERAT_STORE")]
     store: Option<PathBuf>,
-    /// Base IRI for minted identifiers.
-    #[arg(long, global = true, default_value = referat::rdf::DEFAULT_BASE)]
-    base: String,
+    /// Base IRI of the identifiers a new store mints (default
+    /// https://w3id.org/referat/id/). A store keeps the base it was made with: later
+    /// commands use it without this option and refuse another.
+    #[arg(long, global = true)]
+    base: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,7 +59,7 @@ enum Command {
     },
     /// Parse files and folders into the store: one named graph per document.
     Ingest {
-        /// Minutes files or folders (folders are read recursively for *.txt).
+        /// Minutes files or folders (folders are read recursively for *.txt and *.text).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Do not repair OCR letter damage (æ/ø/å).
@@ -82,8 +84,8 @@ enum Command {
         /// term, never pasted into the query text.
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
-        /// Give up after this many seconds.
-        #[arg(long, default_value_t = 60)]
+        /// Give up after this many seconds (at least 1).
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         timeout: u64,
         /// Also write Oxigraph's query plan with rows and time per operator (JSON) to this
         /// file, to see why a query is slow. Collecting the figures slows the query down.
@@ -92,7 +94,7 @@ enum Command {
     },
     /// Export the store as open data: RDF files, JSON-LD, CSV tables, a DCAT catalog.
     Export {
-        /// RDF format: turtle, ntriples, nquads, trig, rdfxml, jsonld.
+        /// RDF format: turtle, ntriples, nquads, trig, rdfxml, jsonld, jsonld-flat.
         #[arg(long)]
         format: Option<String>,
         /// Only this named graph (IRI).
@@ -136,14 +138,17 @@ enum Command {
         /// The Graph Store Protocol endpoint (default: derived from --endpoint).
         #[arg(long)]
         graph_store: Option<String>,
+        /// User name for HTTP basic authentication on the remote store.
         #[arg(long)]
         user: Option<String>,
         /// Name of the environment variable that holds the password.
         #[arg(long, value_name = "VAR")]
         password_env: Option<String>,
-        /// Remove remote graphs whose documents are no longer in the local store.
+        /// Remove remote graphs that an earlier push from this store sent and whose
+        /// documents are gone here (not for a remote that several stores push to).
         #[arg(long)]
         delete_missing: bool,
+        /// No progress output.
         #[arg(long, short)]
         quiet: bool,
     },
@@ -243,12 +248,20 @@ fn run(cli: Cli) -> Result<()> {
             };
             let p =
                 parse::prepare_file(&file, &opts).with_context(|| format!("{}", file.display()))?;
+            for w in &p.warnings {
+                say!("referat: {}: warning: {w}", file.display());
+            }
             if explain {
                 writeln!(
                     out,
-                    "# {}: {} OCR repairs (offsets are chars in the cleaned text before repair)",
+                    "# {}: {} OCR repairs{} (offsets are chars in the cleaned text before repair)",
                     file.display(),
-                    p.ocr_changes.len()
+                    p.ocr_changes.len(),
+                    if no_ocr_repair {
+                        ", OCR repair off (--no-ocr-repair)"
+                    } else {
+                        ""
+                    }
                 )?;
                 for c in &p.ocr_changes {
                     writeln!(
@@ -268,17 +281,33 @@ fn run(cli: Cli) -> Result<()> {
             batch_quads,
         } => {
             referat::alloc::return_freed_memory_at_once();
-            let gs = open_store(cli.store, &cli.base)?;
-            gs.ensure_gazetteer()?;
             let opts = ParseOptions {
                 ocr_repair: !no_ocr_repair,
                 ..ParseOptions::default()
             };
+            // The inputs first: with nothing to read, no store is made or touched.
             let mut walk_errors = Vec::new();
             let files = ingest::collect_files(&paths, &mut walk_errors);
             for (p, e) in &walk_errors {
                 say!("referat: {}: {e}", p.display());
             }
+            if files.is_empty() {
+                let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                anyhow::bail!(
+                    "{}: no minutes files to ingest (folders are read for {})",
+                    named.join(", "),
+                    ingest::EXTENSIONS
+                        .iter()
+                        .map(|e| format!("*.{e}"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                );
+            }
+            let mut gs = open_store(cli.store, &cli.base)?;
+            if no_ocr_repair {
+                gs.set_extraction_note("OCR repair off");
+            }
+            gs.ensure_gazetteer()?;
             let bar = if quiet || !std::io::stderr().is_terminal() {
                 indicatif::ProgressBar::hidden()
             } else {
@@ -348,15 +377,28 @@ fn run(cli: Cli) -> Result<()> {
             timeout,
             explain,
         } => {
-            let text = if query.ends_with(".rq") || std::path::Path::new(&query).is_file() {
-                std::fs::read_to_string(&query).with_context(|| query.clone())?
+            // A query read from a file names that file in any error about it. A word with
+            // no space or brace cannot be a query: it is a file name, and a missing file is
+            // said to be one (not reported as a SPARQL syntax error).
+            let as_path = std::path::Path::new(&query);
+            if as_path.is_dir() {
+                anyhow::bail!("{query}: a folder, not a query file");
+            }
+            let looks_like_path = !query.contains(char::is_whitespace) && !query.contains('{');
+            if looks_like_path && !as_path.exists() {
+                anyhow::bail!("{query}: no such query file (nor a SPARQL query)");
+            }
+            let (text, file) = if query.ends_with(".rq") || as_path.is_file() {
+                let text = std::fs::read_to_string(&query).with_context(|| query.clone())?;
+                (text, Some(query))
             } else {
-                query
+                (query, None)
             };
-            let params = params
-                .iter()
-                .map(|p| query::parse_param(p))
-                .collect::<Result<Vec<_>, _>>()?;
+            let params = query::parse_params(&params)?;
+            query::check_declared(&text, &params).map_err(|e| match &file {
+                Some(f) => anyhow::Error::new(e).context(f.clone()),
+                None => anyhow::Error::new(e),
+            })?;
             let format = match format {
                 Some(QueryFormat::Table) => ResultFormat::Table,
                 Some(QueryFormat::Csv) => ResultFormat::Csv,
@@ -364,7 +406,7 @@ fn run(cli: Cli) -> Result<()> {
                 Some(QueryFormat::Json) => ResultFormat::Json,
                 Some(QueryFormat::Xml) => ResultFormat::Xml,
                 None if std::io::stdout().is_terminal() => ResultFormat::Table,
-                None => ResultFormat::Csv,
+                None => ResultFormat::Auto,
             };
             let gs = open_store_read_only(cli.store, &cli.base)?;
             let mut buf: Vec<u8> = Vec::new();
@@ -377,7 +419,11 @@ fn run(cli: Cli) -> Result<()> {
                 Duration::from_secs(timeout),
                 &mut buf,
                 explain.is_some().then_some(&mut plan as &mut dyn Write),
-            )?;
+            )
+            .map_err(|e| match &file {
+                Some(f) => anyhow::Error::new(e).context(f.clone()),
+                None => anyhow::Error::new(e),
+            })?;
             if let Some(path) = &explain {
                 std::fs::write(path, &plan)
                     .with_context(|| format!("{}: cannot write the plan", path.display()))?;
@@ -412,7 +458,13 @@ fn run(cli: Cli) -> Result<()> {
             accept,
             cache_dir,
         } => {
-            let gs = open_store(cli.store, &cli.base)?;
+            if cache_dir.is_some() && !online {
+                anyhow::bail!(
+                    "--cache-dir applies only with --online (offline linking asks no service)"
+                );
+            }
+            let path = existing_store(cli.store)?;
+            let gs = open_store(Some(path), &cli.base)?;
             let args = referat::link::LinkArgs {
                 online,
                 review,
@@ -422,14 +474,7 @@ fn run(cli: Cli) -> Result<()> {
             writeln!(out, "{}", referat::link::run(&gs, &args)?)?;
         }
         Command::Optimize => {
-            let path = cli.store.unwrap_or_else(store::default_location);
-            // Opening would create an empty store: a wrong path must not look like success.
-            if !path.join("CURRENT").is_file() {
-                anyhow::bail!(
-                    "{}: no store here (a store is made by `referat ingest`)",
-                    path.display()
-                );
-            }
+            let path = existing_store(cli.store)?;
             let gs = open_store(Some(path), &cli.base)?;
             let before = gs.disk_size();
             let started = std::time::Instant::now();
@@ -476,23 +521,38 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-fn open_store(path: Option<PathBuf>, base: &str) -> Result<GraphStore> {
+/// Opens (or makes) the store for writing, under the base it already has.
+fn open_store(path: Option<PathBuf>, base: &Option<String>) -> Result<GraphStore> {
     let (path, config) = store_location(path, base)?;
-    Ok(GraphStore::open(&path, config)?)
+    let mut gs = GraphStore::open(&path, config)?;
+    gs.use_stored_base(base.is_some())?;
+    Ok(gs)
 }
 
 /// For commands that only read: many may run at once, and a wrong path is an error.
-fn open_store_read_only(path: Option<PathBuf>, base: &str) -> Result<GraphStore> {
+fn open_store_read_only(path: Option<PathBuf>, base: &Option<String>) -> Result<GraphStore> {
     let (path, config) = store_location(path, base)?;
-    Ok(GraphStore::open_read_only(&path, config)?)
+    let mut gs = GraphStore::open_read_only(&path, config)?;
+    gs.use_stored_base(base.is_some())?;
+    Ok(gs)
 }
 
-fn store_location(path: Option<PathBuf>, base: &str) -> Result<(PathBuf, RdfConfig)> {
+/// The store for commands that change an existing one (`link`, `optimize`): opening would
+/// make an empty store, and a wrong path must not look like success.
+fn existing_store(path: Option<PathBuf>) -> Result<PathBuf> {
     let path = path.unwrap_or_else(store::default_location);
-    let config = RdfConfig {
-        base: base.to_string(),
-        ..RdfConfig::default()
-    };
+    if !path.join("CURRENT").is_file() {
+        return Err(store::StoreError::Missing(path).into());
+    }
+    Ok(path)
+}
+
+fn store_location(path: Option<PathBuf>, base: &Option<String>) -> Result<(PathBuf, RdfConfig)> {
+    let path = path.unwrap_or_else(store::default_location);
+    let mut config = RdfConfig::default();
+    if let Some(b) = base {
+        config.base = b.clone();
+    }
     config.check().map_err(anyhow::Error::msg)?;
     Ok((path, config))
 }

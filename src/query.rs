@@ -7,7 +7,7 @@
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use std::io::Write;
 use std::time::Duration;
@@ -17,6 +17,9 @@ use thiserror::Error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResultFormat {
     Table,
+    /// No format asked for, output not a terminal: CSV for solutions and booleans, Turtle
+    /// for the triples of CONSTRUCT and DESCRIBE.
+    Auto,
     Csv,
     Tsv,
     Json,
@@ -28,8 +31,22 @@ pub enum ResultFormat {
 pub enum QueryError {
     #[error("SPARQL syntax error: {0}")]
     Syntax(String),
-    #[error("invalid parameter {0:?}: expected name=value")]
+    /// An update given to `query`: the store is changed by `ingest` and `link` only.
+    #[error("this is a SPARQL update; a query is SELECT, ASK, CONSTRUCT or DESCRIBE (the store is changed by `referat ingest` and `referat link` only)")]
+    Update,
+    /// Results of a CONSTRUCT or DESCRIBE are triples, not a table.
+    #[error("--format {0}: a CONSTRUCT or DESCRIBE query gives triples, written as Turtle (leave --format out, or use `referat export` for other RDF formats)")]
+    TriplesFormat(&'static str),
+    /// A `--param` that binds nothing: the text says which and why.
+    #[error("--param {0}")]
     BadParam(String),
+    /// A parameter the query's header declares (`# Parameter: ?org`) was not given.
+    #[error("the query needs --param {0}=VALUE (its header declares ?{0})")]
+    MissingParam(String),
+    /// A `--param` for a variable the query does not select: Oxigraph binds only those, and
+    /// its own message names neither the option nor what the query does select.
+    #[error("--param {name}: the query selects no ?{name} (it selects {selected}); a parameter binds a variable of the SELECT clause")]
+    UnknownParam { name: String, selected: String },
     #[error("the query did not finish within {0} s (use --timeout to allow more)")]
     Timeout(u64),
     #[error("query evaluation failed: {0}")]
@@ -42,16 +59,75 @@ pub enum QueryError {
 pub fn parse_param(s: &str) -> Result<(Variable, Term), QueryError> {
     let (name, value) = s
         .split_once('=')
-        .ok_or_else(|| QueryError::BadParam(s.to_string()))?;
+        .ok_or_else(|| QueryError::BadParam(format!("{s:?}: expected NAME=VALUE")))?;
     let name = name.trim().trim_start_matches(['?', '$']);
-    let var = Variable::new(name).map_err(|_| QueryError::BadParam(s.to_string()))?;
+    let var = Variable::new(name)
+        .map_err(|_| QueryError::BadParam(format!("{s:?}: {name:?} is not a variable name")))?;
     let term: Term = match value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
         Some(iri) => NamedNode::new(iri)
-            .map_err(|_| QueryError::BadParam(s.to_string()))?
+            .map_err(|_| {
+                QueryError::BadParam(format!(
+                    "{name}: {value} is not a valid IRI (write <https://…>, or leave out the brackets to bind a string)"
+                ))
+            })?
             .into(),
         None => Literal::new_simple_literal(value).into(),
     };
     Ok((var, term))
+}
+
+/// Every `--param`, each variable once (a second value would silently win).
+pub fn parse_params(raw: &[String]) -> Result<Vec<(Variable, Term)>, QueryError> {
+    let mut out: Vec<(Variable, Term)> = Vec::with_capacity(raw.len());
+    for s in raw {
+        let (v, t) = parse_param(s)?;
+        if out.iter().any(|(seen, _)| *seen == v) {
+            return Err(QueryError::BadParam(format!("{}: given twice", v.as_str())));
+        }
+        out.push((v, t));
+    }
+    Ok(out)
+}
+
+/// The parameters a query's header comment declares, by the curated queries' convention
+/// (`# Parameter: ?org, …` or `# Parameters: ?a ?b …`; `none` declares none).
+pub fn declared_params(query: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in query.lines().map(str::trim) {
+        let Some(comment) = line.strip_prefix('#') else {
+            if line.is_empty() {
+                continue;
+            }
+            break;
+        };
+        let c = comment.trim();
+        let Some(rest) = c
+            .strip_prefix("Parameters:")
+            .or_else(|| c.strip_prefix("Parameter:"))
+        else {
+            continue;
+        };
+        for word in rest.split_whitespace() {
+            if let Some(v) = word.strip_prefix('?') {
+                let v = v.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_'));
+                if Variable::new(v).is_ok() {
+                    out.push(v.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// [`QueryError::MissingParam`] for the first declared parameter not given.
+pub fn check_declared(query: &str, params: &[(Variable, Term)]) -> Result<(), QueryError> {
+    match declared_params(query)
+        .into_iter()
+        .find(|d| !params.iter().any(|(v, _)| v.as_str() == d))
+    {
+        Some(d) => Err(QueryError::MissingParam(d)),
+        None => Ok(()),
+    }
 }
 
 /// Run a query and write its results. Solutions are streamed; the first evaluation error
@@ -84,7 +160,13 @@ pub fn run_with_plan(
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token.clone())
         .parse_query(query)
-        .map_err(|e| QueryError::Syntax(e.to_string()))?;
+        .map_err(|e| {
+            if spargebra::SparqlParser::new().parse_update(query).is_ok() {
+                QueryError::Update
+            } else {
+                QueryError::Syntax(e.to_string())
+            }
+        })?;
     prepared.dataset_mut().set_default_graph_as_union();
     for (v, t) in params {
         prepared = prepared.substitute_variable(v.clone(), t.clone());
@@ -105,11 +187,12 @@ pub fn run_with_plan(
             format,
             out,
             timeout.as_secs(),
+            query,
         ),
         Some(plan_out) => {
             let (results, explanation) = prepared.on_store(store).compute_statistics().explain();
             // The figures are complete only once every solution has been read.
-            write_results(results, format, out, timeout.as_secs()).and_then(|rows| {
+            write_results(results, format, out, timeout.as_secs(), query).and_then(|rows| {
                 explanation.write_in_json(&mut *plan_out)?;
                 writeln!(plan_out)?;
                 Ok(rows)
@@ -119,6 +202,45 @@ pub fn run_with_plan(
     let _ = timer.0.send(());
     let _ = timer.1.join();
     result
+}
+
+/// The variables a SELECT query projects, in order (empty for other query forms and for
+/// text that does not parse).
+fn selected_variables(query: &str) -> Vec<Variable> {
+    use spargebra::algebra::GraphPattern;
+    let Ok(spargebra::Query::Select { pattern, .. }) =
+        spargebra::SparqlParser::new().parse_query(query)
+    else {
+        return Vec::new();
+    };
+    let mut p = &pattern;
+    loop {
+        match p {
+            GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::OrderBy { inner, .. } => p = inner,
+            GraphPattern::Project { variables, .. } => return variables.clone(),
+            _ => return Vec::new(),
+        }
+    }
+}
+
+/// [`QueryError::UnknownParam`] for `var`, naming what `query` selects.
+fn unknown_param(var: &Variable, query: &str) -> QueryError {
+    let selected = selected_variables(query);
+    QueryError::UnknownParam {
+        name: var.as_str().to_string(),
+        selected: if selected.is_empty() {
+            "no variables".to_string()
+        } else {
+            selected
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    }
 }
 
 fn eval_err(e: impl std::fmt::Display, secs: u64) -> QueryError {
@@ -131,12 +253,16 @@ fn eval_err(e: impl std::fmt::Display, secs: u64) -> QueryError {
 }
 
 fn write_results(
-    results: Result<QueryResults<'_>, oxigraph::sparql::QueryEvaluationError>,
+    results: Result<QueryResults<'_>, QueryEvaluationError>,
     format: ResultFormat,
     out: &mut dyn Write,
     secs: u64,
+    query: &str,
 ) -> Result<usize, QueryError> {
-    let results = results.map_err(|e| eval_err(e, secs))?;
+    let results = results.map_err(|e| match e {
+        QueryEvaluationError::NotExistingSubstitutedVariable(v) => unknown_param(&v, query),
+        e => eval_err(e, secs),
+    })?;
     match results {
         QueryResults::Solutions(solutions) => {
             let vars: Vec<Variable> = solutions.variables().to_vec();
@@ -159,7 +285,7 @@ fn write_results(
                 all.push(s.map_err(|e| eval_err(e, secs))?);
             }
             let fmt = match format {
-                ResultFormat::Csv => QueryResultsFormat::Csv,
+                ResultFormat::Csv | ResultFormat::Auto => QueryResultsFormat::Csv,
                 ResultFormat::Tsv => QueryResultsFormat::Tsv,
                 ResultFormat::Xml => QueryResultsFormat::Xml,
                 _ => QueryResultsFormat::Json,
@@ -180,7 +306,7 @@ fn write_results(
                 ResultFormat::Table => writeln!(out, "{b}")?,
                 f => {
                     let fmt = match f {
-                        ResultFormat::Csv => QueryResultsFormat::Csv,
+                        ResultFormat::Csv | ResultFormat::Auto => QueryResultsFormat::Csv,
                         ResultFormat::Tsv => QueryResultsFormat::Tsv,
                         ResultFormat::Xml => QueryResultsFormat::Xml,
                         _ => QueryResultsFormat::Json,
@@ -192,6 +318,15 @@ fn write_results(
             Ok(1)
         }
         QueryResults::Graph(triples) => {
+            // Turtle is the one form for triples here; the table formats are refused, not
+            // silently ignored (a table on a terminal, the default, stays Turtle).
+            match format {
+                ResultFormat::Csv => return Err(QueryError::TriplesFormat("csv")),
+                ResultFormat::Tsv => return Err(QueryError::TriplesFormat("tsv")),
+                ResultFormat::Json => return Err(QueryError::TriplesFormat("json")),
+                ResultFormat::Xml => return Err(QueryError::TriplesFormat("xml")),
+                ResultFormat::Table | ResultFormat::Auto => {}
+            }
             let mut all = Vec::new();
             for t in triples {
                 all.push(t.map_err(|e| eval_err(e, secs))?);
@@ -281,6 +416,35 @@ mod tests {
         let (_, t) = parse_param("g=<https://example.org/x>").expect("iri param");
         assert!(matches!(t, Term::NamedNode(_)));
         assert!(parse_param("novalue").is_err());
+    }
+
+    #[test]
+    fn params_are_given_once_and_declared_ones_are_required() {
+        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let e = parse_params(&raw(&["x=a", "y=b", "x=c"])).expect_err("twice");
+        assert_eq!(e.to_string(), "--param x: given twice");
+        let e = parse_params(&raw(&["x=<not an iri>"])).expect_err("iri");
+        assert!(
+            e.to_string()
+                .starts_with("--param x: <not an iri> is not a valid IRI"),
+            "{e}"
+        );
+        let q = "# listing\n# Parameter: ?org, a plain string literal\n# Parameters: none.\n\
+                 PREFIX x: <urn:x#>\n# Parameter: ?late (after the header: not one)\nSELECT ?org WHERE {}";
+        assert_eq!(declared_params(q), ["org"]);
+        assert_eq!(
+            declared_params("# Parameters: ?a ?b_2, and nothing else.\nSELECT * {}"),
+            ["a", "b_2"]
+        );
+        let given = parse_params(&raw(&["org=KL"])).expect("param");
+        assert!(check_declared(q, &given).is_ok());
+        let e = check_declared(q, &[]).expect_err("missing");
+        assert_eq!(
+            e.to_string(),
+            "the query needs --param org=VALUE (its header declares ?org)"
+        );
+        let e = parse_params(&raw(&["no value"])).expect_err("no =");
+        assert_eq!(e.to_string(), "--param \"no value\": expected NAME=VALUE");
     }
 
     #[test]

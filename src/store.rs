@@ -33,6 +33,16 @@ pub enum StoreError {
         #[source]
         source: StorageError,
     },
+    /// `--store` names a file, or a folder of other files: RocksDB would mix its files in.
+    #[error("{0}: not a store: {1}; a new store needs a new or empty folder")]
+    NotAStore(PathBuf, &'static str),
+    /// A store's identifiers are minted under one base; a second would duplicate them.
+    #[error("{path}: this store's identifiers are under {store_base}, not {given} (a store has one base: give --base {store_base}, or none, or use another --store)")]
+    OtherBase {
+        path: PathBuf,
+        store_base: String,
+        given: String,
+    },
     #[error("store error: {0}")]
     Storage(#[from] StorageError),
     #[error("invalid IRI: {0}")]
@@ -248,6 +258,9 @@ pub struct GraphStore {
     store: Store,
     path: PathBuf,
     config: RdfConfig,
+    /// How this run extracts documents, when not the default (see
+    /// [`GraphStore::set_extraction_note`]).
+    extraction_note: Option<String>,
     /// Held by a read-only store until after `store` is closed (fields drop in order).
     _reader: Option<ReaderLock>,
 }
@@ -257,6 +270,22 @@ const NS: &str = "https://w3id.org/referat/ns#";
 impl GraphStore {
     /// Open (or create) the store at `path` for reading and writing.
     pub fn open(path: &Path, config: RdfConfig) -> Result<Self, StoreError> {
+        if path.is_file() {
+            return Err(StoreError::NotAStore(path.to_path_buf(), "it is a file"));
+        }
+        if path.is_dir() && !path.join("CURRENT").is_file() {
+            let empty = std::fs::read_dir(path)
+                .map_err(|e| StoreError::open(path, e))?
+                .next()
+                .is_none();
+            if !empty {
+                return Err(StoreError::NotAStore(
+                    path.to_path_buf(),
+                    "a folder of other files",
+                ));
+            }
+        }
+        let config = config.normalised();
         if let Some(parent) = path.parent() {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent).map_err(|e| StoreError::open(path, e))?;
@@ -267,6 +296,7 @@ impl GraphStore {
             store,
             path: path.to_path_buf(),
             config,
+            extraction_note: None,
             _reader: None,
         })
     }
@@ -286,6 +316,7 @@ impl GraphStore {
         if !path.join("CURRENT").is_file() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
+        let config = config.normalised();
         let (store, reader) = match reader_lock(path)? {
             ReaderAccess::Locked(lock) => (open_read_only_on_disk(path)?, Some(lock)),
             ReaderAccess::NoWriterPossible => (open_read_only_on_disk(path)?, None),
@@ -295,6 +326,7 @@ impl GraphStore {
             store,
             path: path.to_path_buf(),
             config,
+            extraction_note: None,
             _reader: reader,
         })
     }
@@ -305,6 +337,7 @@ impl GraphStore {
             store: Store::new()?,
             path: PathBuf::new(),
             config,
+            extraction_note: None,
             _reader: None,
         })
     }
@@ -319,9 +352,70 @@ impl GraphStore {
         &self.path
     }
 
+    /// Records how documents are being extracted (e.g. with OCR repair off) beside the
+    /// version: the manifest then counts a document stored another way as changed, so the
+    /// option takes effect instead of the document being skipped as unchanged.
+    pub fn set_extraction_note(&mut self, note: &str) {
+        self.extraction_note = Some(note.to_string());
+    }
+
+    /// What the manifest records as the extraction of a document: the version, and the
+    /// note of [`GraphStore::set_extraction_note`] if any.
+    fn extraction_key(&self) -> String {
+        match &self.extraction_note {
+            Some(note) => format!("{} ({note})", self.config.extractor_version),
+            None => self.config.extractor_version.clone(),
+        }
+    }
+
     /// The RDF configuration (base IRI) documents were mapped with.
     pub fn config(&self) -> &RdfConfig {
         &self.config
+    }
+
+    /// The base this store's identifiers were minted under, when it differs from the
+    /// configured one: found from the store's manifest or gazetteer graph (written by every
+    /// ingest). `None` for a store under the configured base and for an empty one.
+    pub fn other_base(&self) -> Result<Option<String>, StoreError> {
+        let base = &self.config.base;
+        for name in ["graph/manifest", "graph/gazetteer"] {
+            if self
+                .store
+                .contains_named_graph(iri(&format!("{base}{name}"))?.as_ref())?
+            {
+                return Ok(None);
+            }
+        }
+        for g in self.store.named_graphs() {
+            let oxigraph::model::NamedOrBlankNode::NamedNode(g) = g? else {
+                continue;
+            };
+            let found = ["graph/manifest", "graph/gazetteer"]
+                .iter()
+                .find_map(|name| g.as_str().strip_suffix(name))
+                .filter(|b| b.ends_with('/') || b.ends_with('#'));
+            if let Some(b) = found {
+                return Ok(Some(b.to_string()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Take the store's own base when it has another (see [`GraphStore::other_base`]), or
+    /// refuse with [`StoreError::OtherBase`] when the caller chose the base explicitly: a
+    /// second base would mint every meeting, item and organisation again beside the first.
+    pub fn use_stored_base(&mut self, explicit: bool) -> Result<(), StoreError> {
+        if let Some(b) = self.other_base()? {
+            if explicit {
+                return Err(StoreError::OtherBase {
+                    path: self.path.clone(),
+                    store_base: b,
+                    given: self.config.base.clone(),
+                });
+            }
+            self.config.base = b;
+        }
+        Ok(())
     }
 
     fn manifest_graph(&self) -> Result<NamedNode, StoreError> {
@@ -362,7 +456,7 @@ impl GraphStore {
         let p_sha = iri(&format!("{NS}sourceSha256"))?;
         let p_ver = iri(&format!("{NS}extractorVersion"))?;
         let sha = Literal::new_simple_literal(&minutes.source.sha256);
-        let ver = Literal::new_simple_literal(&self.config.extractor_version);
+        let ver = Literal::new_simple_literal(self.extraction_key());
         let surely_new = match batch.known.as_mut() {
             Some(known) => known.surely_new(self, &graph)?,
             None => false,

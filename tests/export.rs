@@ -339,7 +339,7 @@ fn errors_are_one_clear_line() {
         (
             ExportArgs {
                 format: Some("turtle".into()),
-                graph: Some("not an iri".into()),
+                graph: Some("urn:not an iri".into()),
                 ..ExportArgs::default()
             },
             "is not an IRI",
@@ -367,6 +367,14 @@ fn errors_are_one_clear_line() {
                 ..ExportArgs::default()
             },
             "cannot write",
+        ),
+        (
+            ExportArgs {
+                tables: Some(dir.path().join("tables")),
+                output: Some(dir.path().join("x.csv")),
+                ..ExportArgs::default()
+            },
+            "--output applies only to --format and --catalog",
         ),
     ];
     for (args, want) in cases {
@@ -396,6 +404,19 @@ fn one_graph_exports_alone() {
     };
     let summary = export::run(&gs, &args).expect("export");
     assert!(summary.contains("wrote nquads"), "{summary}");
+    // The document's file name names the same graph.
+    let by_name = dir.path().join("sept-by-name.nq");
+    let args = ExportArgs {
+        format: Some("nquads".into()),
+        graph: Some("referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt".into()),
+        output: Some(by_name.clone()),
+        ..ExportArgs::default()
+    };
+    export::run(&gs, &args).expect("export by file name");
+    assert_eq!(
+        std::fs::read(&by_name).expect("read"),
+        std::fs::read(&out).expect("read")
+    );
     let text = std::fs::read_to_string(&out).expect("read");
     assert!(text.lines().count() > 100);
     assert!(

@@ -514,7 +514,21 @@ fn undated_minutes_get_their_date_from_the_previous_meetings_minutes() {
     let mut m = referat::parse_file(&undated, &ParseOptions::default()).expect("parse");
     assert_eq!(m.meeting.date, None);
     assert_eq!(m.meeting.date_source, "none");
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w == referat::parse::NO_DATE_WARNING),
+        "{:?}",
+        m.warnings
+    );
     let evidence = referat::crossref::infer_meeting_date(&gs, &mut m).expect("inferred");
+    assert!(
+        !m.warnings
+            .iter()
+            .any(|w| w == referat::parse::NO_DATE_WARNING),
+        "dated now: {:?}",
+        m.warnings
+    );
     assert_eq!(m.meeting.date.as_deref(), Some("2025-09-03"));
     assert_eq!(m.meeting.date_source, "cross-reference");
     assert!(evidence.contains("2025-06-18"), "{evidence}");

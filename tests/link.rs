@@ -451,3 +451,37 @@ fn offline_machine_gets_one_clear_line_and_nothing_is_written() {
     assert!(msg.contains("cannot reach") && !msg.contains('\n'), "{msg}");
     assert!(links(&gs).is_empty(), "nothing written");
 }
+
+/// A review file that cannot be written fails the run before the links graph changes, and
+/// leaves no temporary file behind.
+#[test]
+fn an_unwritable_review_file_leaves_the_store_as_it_was() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let review = dir.path().join("no-such-folder").join("review.tsv");
+    let args = LinkArgs {
+        review: Some(review.clone()),
+        ..LinkArgs::default()
+    };
+    let err = link::run(&gs, &args).expect_err("review file cannot be written");
+    let msg = format!("{err:#}");
+    assert!(
+        msg.starts_with(&format!("cannot write {}", review.display())),
+        "{msg}"
+    );
+    assert!(links(&gs).is_empty(), "no links stored: {:?}", links(&gs));
+    // Where it can be written, the run stores links and writes the file, and nothing else.
+    let review = dir.path().join("review.tsv");
+    let args = LinkArgs {
+        review: Some(review.clone()),
+        ..LinkArgs::default()
+    };
+    link::run(&gs, &args).expect("link runs");
+    assert!(!links(&gs).is_empty());
+    assert!(review.is_file());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+}

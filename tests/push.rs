@@ -606,6 +606,19 @@ fn push_to_a_spec_graph_store_with_retries_and_auth() {
         msg.contains("REFERAT_TEST_PUSH_UNSET") && msg.contains("not set"),
         "{msg}"
     );
+    // The password itself given to --password-env is not repeated.
+    let pasted = PushArgs {
+        password_env: Some("S3cret!pw".into()),
+        ..wrong.clone()
+    };
+    let msg = format!(
+        "{:#}",
+        push::push(&gs, &pasted, &fast()).expect_err("not a variable name")
+    );
+    assert!(
+        msg.contains("takes the NAME of an environment variable") && !msg.contains("S3cret"),
+        "{msg}"
+    );
 
     // Right credentials, and the first three writes fail with 503: retried, all arrive.
     std::env::set_var("REFERAT_TEST_PUSH_PASSWORD", "s3cret");

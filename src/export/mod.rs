@@ -140,15 +140,34 @@ pub fn export_graphs(gs: &GraphStore, graph: Option<&str>) -> Result<Vec<NamedNo
     let all = gs.document_graphs()?;
     let Some(g) = graph else { return Ok(all) };
     let g = g.trim().trim_start_matches('<').trim_end_matches('>');
-    let node = NamedNode::new(g).map_err(|e| anyhow!("--graph {g:?} is not an IRI: {e}"))?;
+    // A bare name (no scheme) is a document's file name or stem: its graph's IRI.
+    let node = if g.contains(':') {
+        NamedNode::new(g).map_err(|e| anyhow!("--graph {g:?} is not an IRI: {e}"))?
+    } else {
+        NamedNode::new(format!(
+            "{}graph/{}",
+            base_of(gs),
+            crate::rdf::document_stem(g)
+        ))
+        .map_err(|e| anyhow!("--graph {g:?} names no document graph: {e}"))?
+    };
     if !all.contains(&node) {
-        let names: Vec<&str> = all.iter().map(NamedNode::as_str).collect();
+        // A few examples, not every graph of a large store on one line.
+        let examples: Vec<String> = all
+            .iter()
+            .take(3)
+            .map(|n| format!("<{}>", n.as_str()))
+            .collect();
         bail!(
-            "no graph <{g}> in the store (it has: {})",
-            if names.is_empty() {
-                "none".to_string()
-            } else {
-                names.join(", ")
+            "no graph <{}> in the store ({})",
+            node.as_str(),
+            match all.len() {
+                0 => "it has no document graphs".to_string(),
+                n if n <= 3 => format!("it has {}", examples.join(", ")),
+                n => format!(
+                    "it has {n} document graphs, such as {}",
+                    examples.join(", ")
+                ),
             }
         );
     }
@@ -353,6 +372,9 @@ pub fn run(store: &GraphStore, args: &ExportArgs) -> Result<String> {
     }
     if args.graph.is_some() && args.format.is_none() {
         bail!("--graph applies only to --format (tables, catalog and dump cover every graph)");
+    }
+    if args.output.is_some() && (args.tables.is_some() || args.dump.is_some()) {
+        bail!("--output applies only to --format and --catalog (--tables and --dump write into their folder)");
     }
     if let Some(f) = &args.format {
         let format = Format::parse(f)?;

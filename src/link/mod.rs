@@ -95,10 +95,29 @@ pub fn run_with(
     outcome
         .candidates
         .retain(|c| !outcome.links.iter().any(|l| matching::same_link(l, c)));
-    let quads = graph::write(store, &g, &outcome.links, &entities, &snap)?;
-    if let Some(path) = &args.review {
-        std::fs::write(path, review::render(&outcome.candidates, &snap))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    // The review file is written beside its place before the graph changes, and moved
+    // there after: a review file that cannot be written fails the run with the store as it
+    // was, and a failed graph write leaves no review file of links never stored.
+    let review_tmp = match &args.review {
+        Some(path) => {
+            let tmp = sibling_tmp(path);
+            std::fs::write(&tmp, review::render(&outcome.candidates, &snap))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Some((tmp, path))
+        }
+        None => None,
+    };
+    let quads = match graph::write(store, &g, &outcome.links, &entities, &snap) {
+        Ok(n) => n,
+        Err(e) => {
+            if let Some((tmp, _)) = &review_tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(e);
+        }
+    };
+    if let Some((tmp, path)) = &review_tmp {
+        std::fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let linked: std::collections::BTreeSet<&str> =
         outcome.links.iter().map(|l| l.entity.as_str()).collect();
@@ -122,6 +141,15 @@ pub fn run_with(
         summary.push_str(&w);
     }
     Ok(summary)
+}
+
+/// A temporary name in the folder of `path` (a rename there is atomic).
+fn sibling_tmp(path: &std::path::Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.referat-{}.tmp", std::process::id()))
 }
 
 /// Online responses are cached next to the store, so a re-run asks nothing again.

@@ -290,6 +290,12 @@ pub fn parse_prepared(p: &Prepared, path: &str) -> Result<Minutes, ParseError> {
     drop(units);
     let mut warnings = p.warnings.clone();
     warnings.extend(s.warnings);
+    if s.meeting.date.is_none() {
+        // Undated minutes are stored under an `undated-…` meeting and fall out of every
+        // listing by date: worth a word (an ingest may still date them from earlier minutes,
+        // and then drops this warning).
+        warnings.push(NO_DATE_WARNING.to_string());
+    }
     Ok(Minutes {
         source: Source {
             path: path.to_string(),
@@ -332,6 +338,10 @@ pub(crate) fn phrase_occurrences(
     }
     found
 }
+
+/// The warning for minutes without a date on the cover or in the file name.
+pub const NO_DATE_WARNING: &str =
+    "no meeting date found (none on the cover, none in the file name): the meeting is stored as undated";
 
 /// Lower-case phrases found in text of any case, with the offsets and the answer of
 /// [`phrase_occurrences`] on `lowercase_aligned(text)`, without making that lower-cased

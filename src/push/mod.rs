@@ -396,8 +396,19 @@ fn count_remote(
     Ok(out)
 }
 
+/// A POSIX shell variable name: letters, digits and `_`, not starting with a digit.
+fn is_variable_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 fn parse_url(s: &str, flag: &str) -> anyhow::Result<Url> {
     let u = Url::parse(s.trim()).with_context(|| format!("{flag} {s:?} is not a URL"))?;
+    // `host:8890/sparql` parses with `host` as its scheme.
+    if !s.contains("://") {
+        bail!("{flag} {s:?}: give a full URL, e.g. http://{}", s.trim());
+    }
     if !matches!(u.scheme(), "http" | "https") {
         bail!("{flag} {s:?}: only http and https URLs are supported");
     }
@@ -420,6 +431,11 @@ fn credentials(args: &PushArgs) -> anyhow::Result<Option<Credentials>> {
         Some(var) => match std::env::var(var) {
             Ok(p) if !p.is_empty() => p,
             Ok(_) => bail!("the environment variable {var} (--password-env) is empty"),
+            // A value that is no variable name may be the password itself, given by
+            // mistake: it is not repeated into the terminal and logs.
+            Err(_) if !is_variable_name(var) => bail!(
+                "--password-env takes the NAME of an environment variable holding the password (e.g. REFERAT_PASSWORD), not the password"
+            ),
             Err(_) => bail!("the environment variable {var} (--password-env) is not set"),
         },
         None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {

@@ -65,6 +65,13 @@ impl RdfConfig {
             .map_err(|e| format!("invalid base IRI {:?}: {e}", self.base))
     }
 
+    /// This configuration with its base ending in `/` or `#`, as every minted IRI has it
+    /// (code that appends to the base, such as the manifest's graph name, needs that).
+    pub fn normalised(mut self) -> Self {
+        self.base = self.normalised_base();
+        self
+    }
+
     fn normalised_base(&self) -> String {
         let b = self.base.trim();
         if b.ends_with('/') || b.ends_with('#') {
