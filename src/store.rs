@@ -214,6 +214,15 @@ impl Batch<'_> {
             .look_ups_first = n;
     }
 
+    /// False only when the store surely has no document of `graph` (known from the graph
+    /// list this batch read); true while documents are still looked up one by one.
+    pub fn may_be_stored(&self, graph: &NamedNode) -> bool {
+        match &self.known {
+            Some(k) if k.loaded => k.may_know(graph),
+            _ => true,
+        }
+    }
+
     /// True when a document of `graph` is already waiting in this batch.
     pub fn holds(&self, graph: &NamedNode) -> bool {
         self.graphs.contains(graph)
@@ -371,6 +380,44 @@ impl GraphStore {
     /// The RDF configuration (base IRI) documents were mapped with.
     pub fn config(&self) -> &RdfConfig {
         &self.config
+    }
+
+    /// When `minutes` would replace a stored document of another text that records another
+    /// meeting (same file name, other body or date): that meeting. Such a file is most
+    /// likely another document rather than a correction, which an ingest warns about.
+    pub fn replaces_another_meeting(
+        &self,
+        minutes: &Minutes,
+    ) -> Result<Option<NamedNode>, StoreError> {
+        let graph = rdf::document_graph(minutes, &self.config);
+        let p_sha = iri(&format!("{NS}sourceSha256"))?;
+        let stored_sha = self.object_of(&graph, &p_sha, &self.manifest_graph()?)?;
+        if stored_sha.is_none()
+            || stored_sha
+                == Some(Term::from(Literal::new_simple_literal(
+                    &minutes.source.sha256,
+                )))
+        {
+            return Ok(None);
+        }
+        let topic = iri("http://xmlns.com/foaf/0.1/primaryTopic")?;
+        let stored = self
+            .store
+            .quads_for_pattern(
+                None,
+                Some(topic.as_ref()),
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .next()
+            .transpose()?
+            .map(|q| q.object);
+        Ok(match stored {
+            Some(Term::NamedNode(old)) if old != rdf::meeting_of(minutes, &self.config) => {
+                Some(old)
+            }
+            _ => None,
+        })
     }
 
     /// The base this store's identifiers were minted under, when it differs from the

@@ -1156,6 +1156,27 @@ fn two_files_of_one_name_in_one_run_do_not_replace_each_other() {
         !stored.contains(&sept.source.sha256),
         "the second file's is not"
     );
+    // In a later run the file replaces the stored one (a corrected file keeps its name),
+    // with a warning when the two record different meetings.
+    let r = ingest(&store, &[&second]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("0 added, 1 replaced"), "{}", r.stdout);
+    assert!(
+        r.lines_about(&second).iter().any(|l| l.contains(
+            "warning: replaces the stored minutes of another meeting under the same file name \
+             (<https://w3id.org/referat/id/meeting/kkr-midtjylland/2025-06-18> before, \
+             <https://w3id.org/referat/id/meeting/kkr-midtjylland/2025-09-03> now)"
+        )),
+        "{}",
+        r.stderr
+    );
+    let r = ingest(&store, &[&second]);
+    assert!(r.stdout.contains("1 unchanged"), "{}", r.stdout);
+    assert!(
+        !r.stderr.contains("another meeting"),
+        "unchanged: no warning: {}",
+        r.stderr
+    );
 }
 
 /// A store keeps the base its identifiers were minted under: another `--base` is refused

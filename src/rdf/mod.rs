@@ -186,6 +186,34 @@ pub fn meeting_iri(body: &str, date: &str, cfg: &RdfConfig) -> NamedNode {
     ))
 }
 
+/// IRI of the meeting a document records (its body and date; keyed by the document as well
+/// where either is unknown). An ingest compares it with a stored document's, to warn when a
+/// file replaces the minutes of another meeting.
+pub fn meeting_of(m: &Minutes, cfg: &RdfConfig) -> NamedNode {
+    let stem = document_stem(&m.source.path);
+    let body_name = m
+        .meeting
+        .body
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty());
+    let date = m
+        .meeting
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| iri::is_iso_date(d));
+    let body_slug = body_name.map_or_else(|| "unknown-body".to_string(), slug);
+    match date {
+        // Without a known body, two bodies meeting on one day must not become one
+        // meeting: key the meeting by its document as well.
+        Some(d) if body_name.is_none() => cfg.node(&format!("meeting/{body_slug}/{d}-{stem}")),
+        Some(d) => cfg.node(&format!("meeting/{body_slug}/{d}")),
+        // Undated minutes stay apart from every dated meeting, keyed by their file.
+        None => cfg.node(&format!("meeting/{body_slug}/undated-{stem}")),
+    }
+}
+
 /// An organisation's name as `ref:nameKey` holds it: trimmed and lower-cased like SPARQL's
 /// `LCASE`, so a query finds an organisation by any of its names, in any case, with one
 /// index look-up (`BIND (LCASE(STR(?org)) AS ?key) ?o ref:nameKey ?key`) instead of a
@@ -355,21 +383,7 @@ impl<'a> Mapper<'a> {
             .as_deref()
             .map(str::trim)
             .filter(|b| !b.is_empty());
-        let date = m
-            .meeting
-            .date
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| iri::is_iso_date(d));
-        let body_slug = body_name.map_or_else(|| "unknown-body".to_string(), slug);
-        let meeting = match date {
-            // Without a known body, two bodies meeting on one day must not become one
-            // meeting: key the meeting by its document as well.
-            Some(d) if body_name.is_none() => cfg.node(&format!("meeting/{body_slug}/{d}-{stem}")),
-            Some(d) => cfg.node(&format!("meeting/{body_slug}/{d}")),
-            // Undated minutes stay apart from every dated meeting, keyed by their file.
-            None => cfg.node(&format!("meeting/{body_slug}/undated-{stem}")),
-        };
+        let meeting = meeting_of(m, cfg);
         let mut org_names = BTreeMap::new();
         for o in &m.organisations {
             for alias in std::iter::once(&o.name).chain(&o.aliases) {
