@@ -183,10 +183,11 @@ impl<'a> Ingester<'a> {
                 done.push(FileResult {
                     path: path.to_path_buf(),
                     outcome: Err(format!(
-                        "not stored: {} of this run has the same file name, and a document is \
-                         known by its file name (graph <{}>), so this one would replace it; \
-                         rename one of the two",
+                        "not stored: {} of this run has the same document name ({}, from the \
+                         file name), and a document is known by it (graph <{}>), so this one \
+                         would replace it; rename one of the two",
                         first.display(),
+                        crate::rdf::document_stem(&m.source.path),
                         graph.as_str()
                     )),
                     warnings: Vec::new(),

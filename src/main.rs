@@ -97,7 +97,7 @@ enum Command {
         /// RDF format: turtle, ntriples, nquads, trig, rdfxml, jsonld, jsonld-flat.
         #[arg(long)]
         format: Option<String>,
-        /// Only this named graph (IRI).
+        /// Only this document: its graph's IRI, or its file name.
         #[arg(long)]
         graph: Option<String>,
         /// Output file (default: stdout).
@@ -303,6 +303,20 @@ fn run(cli: Cli) -> Result<()> {
                         .join(" and ")
                 );
             }
+            // Only missing paths (a typo): their errors, and no store made for nothing.
+            let store_path = cli.store.clone().unwrap_or_else(store::default_location);
+            if !store_path.join("CURRENT").is_file() && !files.iter().any(|f| f.exists()) {
+                for f in &files {
+                    if let Err(e) = ingest::parse_guarded(f, &opts) {
+                        say!("referat: {}: {e}", f.display());
+                    }
+                }
+                anyhow::bail!(
+                    "{} of {} inputs failed; no store made",
+                    files.len() + walk_errors.len(),
+                    files.len() + walk_errors.len()
+                );
+            }
             let mut gs = open_store(cli.store, &cli.base)?;
             if no_ocr_repair {
                 gs.set_extraction_note("OCR repair off");
@@ -388,7 +402,7 @@ fn run(cli: Cli) -> Result<()> {
             if looks_like_path && !as_path.exists() {
                 anyhow::bail!("{query}: no such query file (nor a SPARQL query)");
             }
-            let (text, file) = if query.ends_with(".rq") || as_path.is_file() {
+            let (text, file) = if query.ends_with(".rq") || (looks_like_path && as_path.exists()) {
                 let text = std::fs::read_to_string(&query).with_context(|| query.clone())?;
                 (text, Some(query))
             } else {

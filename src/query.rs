@@ -226,8 +226,16 @@ fn selected_variables(query: &str) -> Vec<Variable> {
     }
 }
 
-/// [`QueryError::UnknownParam`] for `var`, naming what `query` selects.
+/// [`QueryError::UnknownParam`] for `var`, naming what `query` selects (ASK, CONSTRUCT
+/// and DESCRIBE bind any variable of their pattern: there the query just lacks it).
 fn unknown_param(var: &Variable, query: &str) -> QueryError {
+    let is_select = matches!(
+        spargebra::SparqlParser::new().parse_query(query),
+        Ok(spargebra::Query::Select { .. })
+    );
+    if !is_select {
+        return QueryError::BadParam(format!("{}: the query has no ?{0}", var.as_str()));
+    }
     let selected = selected_variables(query);
     QueryError::UnknownParam {
         name: var.as_str().to_string(),

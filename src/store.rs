@@ -61,6 +61,23 @@ impl StoreError {
     }
 }
 
+/// Whether a file of this name may be in a store folder without making the folder someone
+/// else's: RocksDB's own files, `lost+found`, hidden files.
+fn store_may_hold(name: &str) -> bool {
+    name.starts_with('.')
+        || name == "lost+found"
+        || matches!(name, "CURRENT" | "IDENTITY" | "LOCK" | "LOG")
+        || ["LOG.old.", "MANIFEST-", "OPTIONS-"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        || [".log", ".sst", ".dbtmp", ".blob"].iter().any(|s| {
+            name.ends_with(s)
+                && name[..name.len() - s.len()]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+        })
+}
+
 /// The default location: `$REFERAT_STORE`, else `$XDG_DATA_HOME/referat/store`, else
 /// `~/.local/share/referat/store`, else `./referat-store`.
 pub fn default_location() -> PathBuf {
@@ -283,11 +300,13 @@ impl GraphStore {
             return Err(StoreError::NotAStore(path.to_path_buf(), "it is a file"));
         }
         if path.is_dir() && !path.join("CURRENT").is_file() {
-            let empty = std::fs::read_dir(path)
+            // What a first open that died part-way leaves (RocksDB's own files), a volume's
+            // lost+found and hidden files (.gitkeep) do not make a folder someone else's.
+            let foreign = std::fs::read_dir(path)
                 .map_err(|e| StoreError::open(path, e))?
-                .next()
-                .is_none();
-            if !empty {
+                .filter_map(Result::ok)
+                .any(|e| !store_may_hold(&e.file_name().to_string_lossy()));
+            if foreign {
                 return Err(StoreError::NotAStore(
                     path.to_path_buf(),
                     "a folder of other files",
@@ -433,19 +452,24 @@ impl GraphStore {
                 return Ok(None);
             }
         }
-        for g in self.store.named_graphs() {
-            let oxigraph::model::NamedOrBlankNode::NamedNode(g) = g? else {
-                continue;
-            };
-            let found = ["graph/manifest", "graph/gazetteer"]
-                .iter()
-                .find_map(|name| g.as_str().strip_suffix(name))
-                .filter(|b| b.ends_with('/') || b.ends_with('#'));
-            if let Some(b) = found {
-                return Ok(Some(b.to_string()));
-            }
-        }
-        Ok(None)
+        // Any manifest record (every document and the gazetteer have one) is in the
+        // manifest graph: one seek in the predicate index, whatever the store's size.
+        let p_sha = iri(&format!("{NS}sourceSha256"))?;
+        let Some(q) = self
+            .store
+            .quads_for_pattern(None, Some(p_sha.as_ref()), None, None)
+            .next()
+            .transpose()?
+        else {
+            return Ok(None);
+        };
+        Ok(match q.graph_name {
+            GraphName::NamedNode(g) => g
+                .as_str()
+                .strip_suffix("graph/manifest")
+                .map(str::to_string),
+            _ => None,
+        })
     }
 
     /// Take the store's own base when it has another (see [`GraphStore::other_base`]), or

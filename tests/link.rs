@@ -484,4 +484,33 @@ fn an_unwritable_review_file_leaves_the_store_as_it_was() {
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
         .collect();
     assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    // A folder as the review file is refused before the graph changes.
+    let store2 = tempfile::tempdir().expect("tmp");
+    let gs2 = ingest_corpus(&store2.path().join("store"));
+    let args = LinkArgs {
+        review: Some(dir.path().to_path_buf()),
+        ..LinkArgs::default()
+    };
+    let msg = format!("{:#}", link::run(&gs2, &args).expect_err("a folder"));
+    assert!(msg.ends_with("it is a folder"), "{msg}");
+    assert!(links(&gs2).is_empty());
+    // Through a symlink, the file it points to is written and the link stays a link.
+    let target = dir.path().join("target.tsv");
+    std::fs::write(&target, "old text, longer than nothing at all\n".repeat(50)).expect("write");
+    let link_path = dir.path().join("review-link.tsv");
+    std::os::unix::fs::symlink(&target, &link_path).expect("symlink");
+    let args = LinkArgs {
+        review: Some(link_path.clone()),
+        ..LinkArgs::default()
+    };
+    link::run(&gs2, &args).expect("link runs");
+    assert!(std::fs::symlink_metadata(&link_path)
+        .expect("meta")
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("target"),
+        std::fs::read_to_string(&review).expect("review"),
+        "the same candidates as the plain file, nothing of the old text"
+    );
 }

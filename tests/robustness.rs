@@ -772,6 +772,16 @@ fn query_errors_name_the_parameter_and_the_file() {
         "{}",
         r.stderr
     );
+    // ASK and CONSTRUCT bind any variable of their pattern: the message says so.
+    let r = run(
+        Some(&store),
+        &["query", "ASK { ?s ?p ?o }", "--param", "x=1"],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "referat: --param x: the query has no ?x"
+    );
     // A file name that names no file, and a folder, are said to be so.
     let missing = dir.path().join("nosuch.sparql");
     let r = run(Some(&store), &["query", &missing.display().to_string()]);
@@ -1127,7 +1137,7 @@ fn two_files_of_one_name_in_one_run_do_not_replace_each_other() {
     assert_refused(
         &r,
         &second,
-        "has the same file name",
+        "has the same document name (referat, from the file name)",
         "same name, other text",
     );
     assert!(
@@ -1286,6 +1296,30 @@ fn no_store_is_made_where_none_was_meant() {
     );
     let left: Vec<_> = std::fs::read_dir(&folder).expect("list").collect();
     assert_eq!(left.len(), 1, "nothing written beside the user's file");
+    // A mistyped input path: its error, and still no store.
+    let typo = dir.path().join("corpsu");
+    let r = ingest(&store, &[&typo]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "referat: {}: cannot read the file: No such file or directory",
+            typo.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("1 of 1 inputs failed; no store made"),
+        "{}",
+        r.stderr
+    );
+    assert!(!store.exists(), "no store made for a typo");
+    // A folder holding only hidden files (a .gitkeep) is as good as an empty one.
+    let kept = dir.path().join("kept");
+    std::fs::create_dir_all(&kept).expect("mkdir");
+    std::fs::write(kept.join(".gitkeep"), "").expect("write");
+    let r = ingest(&kept, &[&corpus(JUNE)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
 }
 
 /// `--no-ocr-repair` takes effect on documents already stored with repair (and back): the

@@ -98,26 +98,18 @@ pub fn run_with(
     // The review file is written beside its place before the graph changes, and moved
     // there after: a review file that cannot be written fails the run with the store as it
     // was, and a failed graph write leaves no review file of links never stored.
-    let review_tmp = match &args.review {
-        Some(path) => {
-            let tmp = sibling_tmp(path);
-            std::fs::write(&tmp, review::render(&outcome.candidates, &snap))
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Some((tmp, path))
-        }
+    // A target that is not a plain file (`/dev/stdout`, a symlink) is opened, not
+    // replaced, and written after the graph.
+    let review_out = match &args.review {
+        Some(path) => Some(ReviewOut::prepare(
+            path,
+            review::render(&outcome.candidates, &snap),
+        )?),
         None => None,
     };
-    let quads = match graph::write(store, &g, &outcome.links, &entities, &snap) {
-        Ok(n) => n,
-        Err(e) => {
-            if let Some((tmp, _)) = &review_tmp {
-                let _ = std::fs::remove_file(tmp);
-            }
-            return Err(e);
-        }
-    };
-    if let Some((tmp, path)) = &review_tmp {
-        std::fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    let quads = graph::write(store, &g, &outcome.links, &entities, &snap)?;
+    if let Some(mut out) = review_out {
+        out.finish()?;
     }
     let linked: std::collections::BTreeSet<&str> =
         outcome.links.iter().map(|l| l.entity.as_str()).collect();
@@ -143,13 +135,78 @@ pub fn run_with(
     Ok(summary)
 }
 
-/// A temporary name in the folder of `path` (a rename there is atomic).
-fn sibling_tmp(path: &std::path::Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.referat-{}.tmp", std::process::id()))
+/// The review file, made ready before the links graph changes: a file (new or plain) is
+/// written beside its place and moved there afterwards (atomic, and nothing is left of a
+/// run whose graph write failed); anything else (`/dev/stdout`, a symlink) is opened for
+/// writing at once and written afterwards. A folder is refused up front.
+enum ReviewOut {
+    Replace {
+        tmp: PathBuf,
+        path: PathBuf,
+    },
+    Open {
+        file: std::fs::File,
+        path: PathBuf,
+        text: String,
+    },
+}
+
+impl ReviewOut {
+    fn prepare(path: &std::path::Path, text: String) -> anyhow::Result<ReviewOut> {
+        let cannot = || format!("cannot write {}", path.display());
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                anyhow::bail!("cannot write {}: it is a folder", path.display())
+            }
+            Ok(m) if !m.is_file() => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(cannot)?;
+                Ok(ReviewOut::Open {
+                    file,
+                    path: path.to_path_buf(),
+                    text,
+                })
+            }
+            found => {
+                // Through a symlink, the file it points to is replaced (not the link).
+                let real = match found {
+                    Ok(_) => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+                    Err(_) => path.to_path_buf(),
+                };
+                let name = real
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let tmp =
+                    real.with_file_name(format!(".{name}.referat-{}.tmp", std::process::id()));
+                std::fs::write(&tmp, text).with_context(cannot)?;
+                Ok(ReviewOut::Replace { tmp, path: real })
+            }
+        }
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        match self {
+            ReviewOut::Replace { tmp, path } => std::fs::rename(&*tmp, &*path)
+                .with_context(|| format!("cannot write {}", path.display())),
+            ReviewOut::Open { file, path, text } => {
+                use std::io::Write;
+                file.write_all(text.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))
+            }
+        }
+    }
+}
+
+impl Drop for ReviewOut {
+    /// A run that fails before `finish` leaves no temporary file.
+    fn drop(&mut self) {
+        if let ReviewOut::Replace { tmp, .. } = self {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
 }
 
 /// Online responses are cached next to the store, so a re-run asks nothing again.

@@ -396,19 +396,22 @@ fn count_remote(
     Ok(out)
 }
 
-/// A POSIX shell variable name: letters, digits and `_`, not starting with a digit.
+/// An environment variable's name as they are written (`REFERAT_PASSWORD`): upper-case
+/// letters, digits and `_`, not starting with a digit. Anything else given to
+/// `--password-env` may be a password, and is not repeated.
 fn is_variable_name(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with(|c: char| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn parse_url(s: &str, flag: &str) -> anyhow::Result<Url> {
-    let u = Url::parse(s.trim()).with_context(|| format!("{flag} {s:?} is not a URL"))?;
-    // `host:8890/sparql` parses with `host` as its scheme.
+    // `host:8890/sparql` would parse with `host` as its scheme, `127.0.0.1:8890` not at all.
     if !s.contains("://") {
         bail!("{flag} {s:?}: give a full URL, e.g. http://{}", s.trim());
     }
+    let u = Url::parse(s.trim()).with_context(|| format!("{flag} {s:?} is not a URL"))?;
     if !matches!(u.scheme(), "http" | "https") {
         bail!("{flag} {s:?}: only http and https URLs are supported");
     }
@@ -489,4 +492,25 @@ fn progress_bar(quiet: bool, len: u64) -> indicatif::ProgressBar {
 
 fn short_name(g: &str, base: &str) -> String {
     g.strip_prefix(base).unwrap_or(g).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_need_a_full_url_and_passwords_are_not_echoed() {
+        for given in ["127.0.0.1:8890/sparql", "localhost:8890/sparql"] {
+            let e = parse_url(given, "--endpoint").expect_err(given);
+            assert_eq!(
+                e.to_string(),
+                format!("--endpoint {given:?}: give a full URL, e.g. http://{given}")
+            );
+        }
+        assert!(parse_url("http://127.0.0.1:8890/sparql", "--endpoint").is_ok());
+        assert!(is_variable_name("REFERAT_PASSWORD"));
+        for maybe_a_password in ["Summer2024", "S3cret!pw", "9LIVES", ""] {
+            assert!(!is_variable_name(maybe_a_password), "{maybe_a_password}");
+        }
+    }
 }
