@@ -121,7 +121,8 @@ enum Command {
         /// Write label-only candidates for review to this file.
         #[arg(long, value_name = "FILE")]
         review: Option<PathBuf>,
-        /// Accept the reviewed candidates in this file.
+        /// Accept the rows marked yes in this reviewed file (kept by later runs), and
+        /// withdraw earlier acceptances marked no.
         #[arg(long, value_name = "FILE")]
         accept: Option<PathBuf>,
         /// Cache folder for online responses.

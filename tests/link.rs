@@ -212,6 +212,50 @@ fn offline_links_are_right_and_nothing_false() {
         && r["method"].starts_with("accepted:")));
     link::run(&gs, &LinkArgs::default()).expect("plain run");
     assert!(has(&links(&gs), "Aarhus Universitet", "cvr", "31119103"));
+
+    // The next review file lists the accepted link, marked yes; marking it no and passing
+    // the file back withdraws it, and it is a candidate again.
+    let review2 = dir.path().join("review2.tsv");
+    let args3 = LinkArgs {
+        review: Some(review2.clone()),
+        ..LinkArgs::default()
+    };
+    link::run(&gs, &args3).expect("review run");
+    let text = std::fs::read_to_string(&review2).expect("review file");
+    let row = text
+        .lines()
+        .find(|l| l.contains("\tcvr\t31119103\t"))
+        .expect("the accepted link is listed");
+    assert!(row.starts_with("yes\t"), "{row}");
+    assert!(!row.contains("accepted:"), "method as first found: {row}");
+    let withdrawn: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("yes\t") {
+            Some(rest) if l.contains("\tcvr\t31119103\t") => format!("no\t{rest}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    let withdraw_file = dir.path().join("withdraw.tsv");
+    std::fs::write(&withdraw_file, withdrawn).expect("write");
+    let summary = link::run(
+        &gs,
+        &LinkArgs {
+            accept: Some(withdraw_file),
+            review: Some(review2.clone()),
+            ..LinkArgs::default()
+        },
+    )
+    .expect("withdraw run");
+    assert!(summary.contains("(0 accepted from review)"), "{summary}");
+    assert!(!has(&links(&gs), "Aarhus Universitet", "cvr", "31119103"));
+    let text = std::fs::read_to_string(&review2).expect("review file");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("\t") && l.contains("\tcvr\t31119103\t")),
+        "a candidate again: {text}"
+    );
+    link::run(&gs, &LinkArgs::default()).expect("plain run");
+    assert!(!has(&links(&gs), "Aarhus Universitet", "cvr", "31119103"));
 }
 
 /// A fixture server on 127.0.0.1: routes by path and query, counts requests, records every

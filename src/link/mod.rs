@@ -75,11 +75,15 @@ pub fn run_with(
     if let Some(path) = &args.accept {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let rows = review::parse(&text, &entities, &snap)
+        let reviewed = review::parse(&text, &entities, &snap)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        accepted.extend(rows);
+        accepted.extend(reviewed.accepted);
+        accepted.retain(|a| !reviewed.withdrawn.iter().any(|w| matching::same_link(a, w)));
     }
+    accepted.sort_by(matching::order);
+    accepted.dedup_by(|a, b| matching::same_link(a, b));
     let n_accepted = accepted.len();
+    let accepted_rows = accepted.clone();
     outcome.links.extend(accepted);
     outcome.links.sort_by(matching::order);
     outcome.links.dedup_by(|a, b| matching::same_link(a, b));
@@ -103,7 +107,7 @@ pub fn run_with(
     let review_out = match &args.review {
         Some(path) => Some(ReviewOut::prepare(
             path,
-            review::render(&outcome.candidates, &snap),
+            review::render(&outcome.candidates, &accepted_rows, &snap),
         )?),
         None => None,
     };

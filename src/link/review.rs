@@ -1,5 +1,7 @@
 //! The review file: label-only candidates as TSV, one per line. A person writes `yes` in the
 //! `accept` column of the rows that are right and passes the file back with `--accept`.
+//! Links accepted earlier are listed too, marked `yes`: changing one to `no` and passing the
+//! file back withdraws it (an accepted link is otherwise kept by every later run).
 
 use super::matching::{Entity, Link, Relation};
 use super::snapshot::{canonical_code, Snapshot};
@@ -23,29 +25,37 @@ fn clean(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
 }
 
-/// The candidates as a review file.
-pub fn render(candidates: &[Link], snap: &Snapshot) -> String {
+/// The candidates as a review file, after the links accepted earlier (marked `yes`).
+pub fn render(candidates: &[Link], accepted: &[Link], snap: &Snapshot) -> String {
     let mut out = String::from(
         "# referat link: candidate links for review. Write yes in the accept column of the rows that\n\
-         # are right, then run: referat link --accept THIS_FILE\n",
+         # are right, then run: referat link --accept THIS_FILE\n\
+         # Rows marked yes already were accepted earlier; write no there to withdraw one.\n",
     );
     out.push_str(&HEADER.join("\t"));
     out.push('\n');
-    for c in candidates {
+    let rows = accepted
+        .iter()
+        .map(|a| ("yes", a))
+        .chain(candidates.iter().map(|c| ("", c)));
+    for (mark, c) in rows {
         let iri = snap
             .registries
             .get(&c.registry)
             .and_then(|r| r.iri(&c.code))
             .unwrap_or_default();
         let row = [
-            String::new(),
+            mark.to_string(),
             c.entity.clone(),
             c.label.clone(),
             c.relation.token().to_string(),
             c.registry.clone(),
             c.code.clone(),
             iri,
-            c.method.clone(),
+            c.method
+                .strip_prefix("accepted:")
+                .unwrap_or(&c.method)
+                .to_string(),
             format!("{:.2}", c.score),
             c.date.clone(),
             c.evidence.clone(),
@@ -56,10 +66,18 @@ pub fn render(candidates: &[Link], snap: &Snapshot) -> String {
     out
 }
 
-/// The accepted rows of a review file, checked against the graph's entities and the known
+/// What a reviewed file says: the rows marked yes (accepted) and those marked no
+/// (withdrawn, if accepted earlier).
+#[derive(Debug, Default)]
+pub struct Reviewed {
+    pub accepted: Vec<Link>,
+    pub withdrawn: Vec<Link>,
+}
+
+/// The marked rows of a review file, checked against the graph's entities and the known
 /// registries; errors name the line.
-pub fn parse(text: &str, entities: &[Entity], snap: &Snapshot) -> Result<Vec<Link>, String> {
-    let mut out = Vec::new();
+pub fn parse(text: &str, entities: &[Entity], snap: &Snapshot) -> Result<Reviewed, String> {
+    let mut out = Reviewed::default();
     let mut header_seen = false;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -84,12 +102,11 @@ pub fn parse(text: &str, entities: &[Entity], snap: &Snapshot) -> Result<Vec<Lin
                 HEADER.len()
             ));
         }
-        if !matches!(
-            f[0].to_lowercase().as_str(),
-            "yes" | "y" | "x" | "1" | "true"
-        ) {
-            continue;
-        }
+        let yes = match f[0].to_lowercase().as_str() {
+            "yes" | "y" | "x" | "1" | "true" => true,
+            "no" | "n" | "0" | "false" => false,
+            _ => continue,
+        };
         let Some(entity) = entities.iter().find(|e| e.iri == f[1]) else {
             return Err(format!(
                 "line {n}: {} is not an organisation in the store",
@@ -109,18 +126,23 @@ pub fn parse(text: &str, entities: &[Entity], snap: &Snapshot) -> Result<Vec<Lin
                 f[5], f[4]
             ));
         }
-        out.push(Link {
+        let link = Link {
             entity: entity.iri.clone(),
             label: entity.label.clone(),
             registry: f[4].to_string(),
             code,
             relation,
             territory: None,
-            method: format!("accepted:{}", f[7]),
+            method: format!("accepted:{}", f[7].trim_start_matches("accepted:")),
             score: f[8].parse().unwrap_or(0.0),
             date: f[9].to_string(),
             evidence: f[10..].join(" "),
-        });
+        };
+        if yes {
+            out.accepted.push(link);
+        } else {
+            out.withdrawn.push(link);
+        }
     }
     Ok(out)
 }
@@ -170,17 +192,29 @@ mod tests {
             date: "2025-01-01".into(),
             evidence: "label\tAarhus Universitet".into(),
         };
-        let text = render(&[c], &snap);
-        assert!(parse(&text, std::slice::from_ref(&e), &snap)
-            .expect("parses")
-            .is_empty());
+        let text = render(&[c], &[], &snap);
+        let none = parse(&text, std::slice::from_ref(&e), &snap).expect("parses");
+        assert!(none.accepted.is_empty() && none.withdrawn.is_empty());
         let accepted =
             text.replacen("\nurn:x:au", "\nyes\turn:x:au", 1)
                 .replacen("\n\turn", "\nyes\turn", 1);
         let got = parse(&accepted, std::slice::from_ref(&e), &snap).expect("parses");
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].method, "accepted:wikidata-label");
+        assert_eq!(got.accepted.len(), 1);
+        assert_eq!(got.accepted[0].method, "accepted:wikidata-label");
+        // Listed again as accepted, and read back the same; marked no, withdrawn.
+        let again = render(&[], &got.accepted, &snap);
+        let back = parse(&again, std::slice::from_ref(&e), &snap).expect("parses");
+        assert_eq!(back.accepted.len(), 1);
+        assert_eq!(back.accepted[0].method, "accepted:wikidata-label");
+        let no = parse(
+            &again.replacen("\nyes\t", "\nno\t", 1),
+            std::slice::from_ref(&e),
+            &snap,
+        )
+        .expect("parses");
+        assert!(no.accepted.is_empty());
+        assert_eq!(no.withdrawn.len(), 1);
         let bad = accepted.replace("Q924265", "Q92x");
-        assert!(parse(&bad, &[e], &snap).unwrap_err().contains("line 4"));
+        assert!(parse(&bad, &[e], &snap).unwrap_err().contains("line 5"));
     }
 }
