@@ -111,6 +111,24 @@ struct PrefixFilter {
     mask: u64,
 }
 
+/// The hashes of the prefixes of `w` that `prev` does not share, appended to `out`;
+/// `hashes` holds the hash of each prefix of `prev` (the empty one first) and is left
+/// holding those of `w` (see [`PrefixFilter::insert_all`]).
+fn prefix_hashes_after(prev: &str, w: &str, hashes: &mut Vec<u64>, out: &mut Vec<u64>) {
+    let shared = prev
+        .chars()
+        .zip(w.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    hashes.truncate(shared + 1);
+    let mut h = hashes.last().copied().unwrap_or(HASH_START);
+    for c in w.chars().skip(shared) {
+        h = hash_step(h, c);
+        out.push(h);
+        hashes.push(h);
+    }
+}
+
 /// Hash of the empty string; see [`hash_step`].
 const HASH_START: u64 = 0;
 
@@ -155,18 +173,42 @@ impl PrefixFilter {
     /// holding those of `w`. A sorted word list shares most of each word with the one
     /// before, so this sets a fraction of the bits [`PrefixFilter::insert_word`] would
     /// set again (the same ones).
+    #[cfg(test)]
     fn insert_after(&mut self, prev: &str, w: &str, hashes: &mut Vec<u64>) {
-        let shared = prev
-            .chars()
-            .zip(w.chars())
-            .take_while(|(a, b)| a == b)
-            .count();
-        hashes.truncate(shared + 1);
-        let mut h = hashes.last().copied().unwrap_or(HASH_START);
-        for c in w.chars().skip(shared) {
-            h = hash_step(h, c);
+        let mut new = Vec::new();
+        prefix_hashes_after(prev, w, hashes, &mut new);
+        self.insert_all(&new);
+    }
+
+    /// Inserts every hash of `hashes`, grouped by the part of the table
+    /// they land in, 256 KB at a time, so the bits are set in a table part the CPU's cache
+    /// holds: set in list order, each insert was a cache miss that held up the next.
+    fn insert_all(&mut self, hashes: &[u64]) {
+        const GROUP_WORDS: usize = 1 << 15;
+        let groups = self.bits.len().div_ceil(GROUP_WORDS);
+        if groups <= 1 {
+            for &h in hashes.iter() {
+                self.insert(h);
+            }
+            return;
+        }
+        let group = |f: &PrefixFilter, h: u64| f.slot(h).0 / GROUP_WORDS;
+        let mut starts = vec![0usize; groups + 1];
+        for &h in hashes.iter() {
+            starts[group(self, h) + 1] += 1;
+        }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        let mut sorted = vec![0u64; hashes.len()];
+        let mut next = starts.clone();
+        for &h in hashes.iter() {
+            let g = group(self, h);
+            sorted[next[g]] = h;
+            next[g] += 1;
+        }
+        for &h in &sorted {
             self.insert(h);
-            hashes.push(h);
         }
     }
 
@@ -223,6 +265,7 @@ impl Lexicon {
                     filter.insert_word(w);
                 }
                 let mut hashes = vec![HASH_START];
+                let mut new_prefixes: Vec<u64> = Vec::with_capacity(list.len() / 5);
                 let mut prev = String::new();
                 for line in list.lines() {
                     let w = line.trim();
@@ -234,12 +277,13 @@ impl Lexicon {
                         } else {
                             lower(w).into_boxed_str()
                         };
-                        filter.insert_after(&prev, &w, &mut hashes);
+                        prefix_hashes_after(&prev, &w, &mut hashes, &mut new_prefixes);
                         prev.clear();
                         prev.push_str(&w);
                         lex.words.insert(w);
                     }
                 }
+                filter.insert_all(&new_prefixes);
                 lex.prefixes = OnceLock::from(filter);
                 lex.system = true;
             }
