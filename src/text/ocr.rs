@@ -77,12 +77,14 @@ struct Confusion {
 /// the word lists, not input, so a keyed hash buys nothing, and lookups here are most of
 /// the OCR stage's time.
 pub struct Lexicon {
-    words: FxHashSet<Box<str>>,
+    words: WordSet,
     freq: FxHashMap<Box<str>, u32>,
     bigrams: FxHashSet<Box<str>>,
     short_parts: FxHashSet<Box<str>>,
     /// Valid words that are also OCR renderings of frequent words with æ/ø/å (`made`, `ar`).
-    risky: FxHashSet<Box<str>>,
+    /// Made on first use from `freq` and `words` (see [`Lexicon::risky`]); reset whenever
+    /// they change.
+    risky: OnceLock<FxHashSet<Box<str>>>,
     confusions: Vec<Confusion>,
     /// Indices into `confusions` by first observed char.
     by_first: FxHashMap<char, Vec<usize>>,
@@ -95,6 +97,75 @@ pub struct Lexicon {
     /// Identifies the lexicon's current content for caches of its verdicts: new for every
     /// lexicon and after every change.
     id: u64,
+}
+
+/// A set of words kept in one text, one after another, with a table of where each is:
+/// the system list's 300 000 words were as many allocations (a box each) and a table twice
+/// the size, most of the time of loading the lexicon at every start. Hashed with FxHash,
+/// like the other word tables.
+#[derive(Default)]
+struct WordSet {
+    text: String,
+    /// (offset, length) in `text` of each word.
+    table: hashbrown::HashTable<(u32, u32)>,
+}
+
+impl WordSet {
+    fn hash(w: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(w)
+    }
+
+    fn word(text: &str, (at, len): (u32, u32)) -> &str {
+        text.get(at as usize..(at + len) as usize)
+            .unwrap_or_default()
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        self.table
+            .find(Self::hash(w), |&e| Self::word(&self.text, e) == w)
+            .is_some()
+    }
+
+    /// Adds `w` unless it is there (false then).
+    fn insert(&mut self, w: &str) -> bool {
+        let h = Self::hash(w);
+        if self
+            .table
+            .find(h, |&e| Self::word(&self.text, e) == w)
+            .is_some()
+        {
+            return false;
+        }
+        let (Ok(at), Ok(len)) = (u32::try_from(self.text.len()), u32::try_from(w.len())) else {
+            return false;
+        };
+        self.text.push_str(w);
+        let text = &self.text;
+        self.table
+            .insert_unique(h, (at, len), |&e| Self::hash(Self::word(text, e)));
+        true
+    }
+
+    /// Room for `words` more words of `bytes` bytes in all.
+    fn reserve(&mut self, words: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        let text = &self.text;
+        self.table
+            .reserve(words, |&e| Self::hash(Self::word(text, e)));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        self.table.iter().map(|&e| Self::word(&self.text, e))
+    }
+
+    fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
 }
 
 /// The next [`Lexicon::id`] (0 is never given out).
@@ -249,7 +320,7 @@ impl Lexicon {
         let mut lex = Lexicon::embedded();
         match std::fs::read_to_string(&path) {
             Ok(list) => {
-                lex.words.reserve(list.len() / 12);
+                lex.words.reserve(list.len() / 12, list.len());
                 // The prefix filter is built here, in the list's (sorted) order, where each
                 // word shares most of its prefixes with the one before: a build from the
                 // word table afterwards walked every char of every word in hash order, a
@@ -257,11 +328,11 @@ impl Lexicon {
                 let embedded: usize = lex
                     .words
                     .iter()
-                    .chain(lex.freq.keys())
-                    .map(|w| w.len())
+                    .chain(lex.freq.keys().map(|w| &**w))
+                    .map(str::len)
                     .sum();
                 let mut filter = PrefixFilter::sized_for(list.len() + embedded);
-                for w in lex.words.iter().chain(lex.freq.keys()) {
+                for w in lex.words.iter().chain(lex.freq.keys().map(|w| &**w)) {
                     filter.insert_word(w);
                 }
                 let mut hashes = vec![HASH_START];
@@ -270,16 +341,18 @@ impl Lexicon {
                 for line in list.lines() {
                     let w = line.trim();
                     if !w.is_empty() && !w.starts_with('#') {
-                        // Most entries are lower case already: copied as they are, without
+                        // Most entries are lower case already: taken as they are, without
                         // lowering char by char (a third of the start-up time of every run).
-                        let w: Box<str> = if is_lower(w) {
-                            w.into()
+                        let lowered;
+                        let w: &str = if is_lower(w) {
+                            w
                         } else {
-                            lower(w).into_boxed_str()
+                            lowered = lower(w);
+                            &lowered
                         };
-                        prefix_hashes_after(&prev, &w, &mut hashes, &mut new_prefixes);
+                        prefix_hashes_after(&prev, w, &mut hashes, &mut new_prefixes);
                         prev.clear();
-                        prev.push_str(&w);
+                        prev.push_str(w);
                         lex.words.insert(w);
                     }
                 }
@@ -290,7 +363,7 @@ impl Lexicon {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
-        lex.rebuild_risky();
+        lex.tables_changed();
         Ok(lex)
     }
 
@@ -309,10 +382,10 @@ impl Lexicon {
                 if let Some(f) = lex.prefixes.get_mut() {
                     f.insert_word(&w);
                 }
-                lex.words.insert(w.into_boxed_str());
+                lex.words.insert(&w);
             }
         }
-        lex.rebuild_risky();
+        lex.tables_changed();
         lex
     }
 
@@ -330,10 +403,10 @@ impl Lexicon {
                     f.insert_word(&w);
                 }
                 self.freq.entry(w.clone().into_boxed_str()).or_insert(1);
-                self.words.insert(w.into_boxed_str());
+                self.words.insert(&w);
             }
         }
-        self.rebuild_risky();
+        self.tables_changed();
     }
 
     /// Case-insensitive membership; accepts compounds made of known parts (with linking
@@ -359,11 +432,11 @@ impl Lexicon {
 
     fn embedded() -> Lexicon {
         let mut lex = Lexicon {
-            words: FxHashSet::default(),
+            words: WordSet::default(),
             freq: FxHashMap::default(),
             bigrams: FxHashSet::default(),
             short_parts: FxHashSet::default(),
-            risky: FxHashSet::default(),
+            risky: OnceLock::new(),
             confusions: Vec::new(),
             by_first: FxHashMap::default(),
             forced: FxHashSet::default(),
@@ -378,7 +451,7 @@ impl Lexicon {
             };
             let w = lower(w.trim());
             let n: u32 = n.trim().parse().unwrap_or(1);
-            lex.words.insert(w.clone().into_boxed_str());
+            lex.words.insert(&w);
             lex.freq.insert(w.into_boxed_str(), n);
         }
         for line in data_lines(BIGRAMS_TSV) {
@@ -388,7 +461,7 @@ impl Lexicon {
         }
         for line in data_lines(FUNCTION_WORDS) {
             let w = lower(line.trim());
-            lex.words.insert(w.clone().into_boxed_str());
+            lex.words.insert(&w);
             let n = lex.freq.entry(w.into_boxed_str()).or_insert(0);
             *n = (*n).max(PSEUDO_COUNT);
         }
@@ -408,12 +481,23 @@ impl Lexicon {
         lex
     }
 
+    /// Every change of the word tables ends here: derived data are stale (the prefix
+    /// filter, if built, was given every new word where it was added; the risky words are
+    /// worked out again when next asked for, once however many changes came before: a
+    /// lexicon is loaded and given two lists of names, and working them out each time was a
+    /// tenth of a one-document parse).
+    fn tables_changed(&mut self) {
+        self.id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        self.risky = OnceLock::new();
+    }
+
     /// Valid words that an OCR scan produces from frequent words with æ/ø/å are "risky":
     /// they are checked for repair even though the word list knows them (`made` for `møde`).
-    fn rebuild_risky(&mut self) {
-        // Every change of the word tables ends here: derived data are stale (the prefix
-        // filter, if built, was given every new word where it was added).
-        self.id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    fn risky(&self) -> &FxHashSet<Box<str>> {
+        self.risky.get_or_init(|| self.risky_words())
+    }
+
+    fn risky_words(&self) -> FxHashSet<Box<str>> {
         let mut reverse: HashMap<char, Vec<String>> = HashMap::new();
         for c in &self.confusions {
             if c.forced {
@@ -444,13 +528,13 @@ impl Lexicon {
                 }
             });
         }
-        self.risky = risky;
+        risky
     }
 
     /// The prefix filter of every word with a cost (`words` and `freq`).
     fn prefixes(&self) -> &PrefixFilter {
         self.prefixes.get_or_init(|| {
-            PrefixFilter::build(self.words.iter().chain(self.freq.keys()).map(|w| &**w))
+            PrefixFilter::build(self.words.iter().chain(self.freq.keys().map(|w| &**w)))
         })
     }
 
@@ -521,7 +605,7 @@ impl Lexicon {
     /// `s`/`e` may end it).
     fn part_cost(&self, w: &str, whole: bool, linkable: bool, damaged: bool) -> Option<f32> {
         let c = self.part_cost_plain(w, whole, linkable)?;
-        Some(if damaged && self.risky.contains(w) {
+        Some(if damaged && self.risky().contains(w) {
             c + RISKY_PENALTY
         } else {
             c
@@ -1042,7 +1126,7 @@ fn is_suspicious(tc: &[char], lex: &Lexicon) -> bool {
     let l: Vec<char> = tc.iter().map(|&c| lower_char(c)).collect();
     let mut buf = String::new();
     buf.extend(&l);
-    if lex.risky.contains(buf.as_str()) {
+    if lex.risky().contains(buf.as_str()) {
         return true;
     }
     if lex.word_cost(&buf).is_some() || lex.plain_cost(&l, false).is_some() {
@@ -1348,7 +1432,7 @@ fn analyse(tc: &[char], lex: &Lexicon) -> Option<Analysis> {
         lex.plain_cost(&l, true)
     };
     // Known words not resembling a frequent æ/ø/å word are fine as they are.
-    if orig_cost.is_some() && lex.word_cost(&lw).is_some() && !lex.risky.contains(lw.as_str()) {
+    if orig_cost.is_some() && lex.word_cost(&lw).is_some() && !lex.risky().contains(lw.as_str()) {
         return None;
     }
     let sites = sites_of(tc, lex);
@@ -1939,7 +2023,7 @@ mod tests {
         ]);
         let built = lex.prefixes().bits.clone();
         let afresh =
-            PrefixFilter::build(lex.words.iter().chain(lex.freq.keys()).map(|w| &**w)).bits;
+            PrefixFilter::build(lex.words.iter().chain(lex.freq.keys().map(|w| &**w))).bits;
         if lex.has_system_wordlist() {
             // The load sized the filter by the list's bytes; the same power of two here.
             assert_eq!(built.len(), afresh.len());
