@@ -206,18 +206,19 @@ impl<'a> Ingester<'a> {
             done.extend(self.commit());
         }
         crate::crossref::infer_meeting_date(self.store, &mut m);
+        let mut warnings = m.warnings.clone();
         // A file that replaces the stored minutes of another meeting (same file name,
-        // other body or date) is most likely another document, not a correction.
+        // other body or date) is most likely another document, not a correction. Said to
+        // the user only: it is about this ingest, not a fact of the document's graph.
         if self.batch.may_be_stored(&graph) {
             if let Ok(Some(old)) = self.store.replaces_another_meeting(&m) {
-                m.warnings.push(format!(
+                warnings.push(format!(
                     "replaces the stored minutes of another meeting under the same file name (<{}> before, <{}> now)",
                     old.as_str(),
                     crate::rdf::meeting_of(&m, self.store.config()).as_str()
                 ));
             }
         }
-        let warnings = m.warnings.clone();
         let result = |outcome| FileResult {
             path: path.to_path_buf(),
             outcome,

@@ -431,8 +431,14 @@ impl GraphStore {
             .next()
             .transpose()?
             .map(|q| q.object);
+        // A stored meeting without a known body or date (an unreadable scan) is not
+        // "another meeting": the file that gives them is the correction this allows.
         Ok(match stored {
-            Some(Term::NamedNode(old)) if old != rdf::meeting_of(minutes, &self.config) => {
+            Some(Term::NamedNode(old))
+                if old != rdf::meeting_of(minutes, &self.config)
+                    && !old.as_str().contains("/meeting/unknown-body/")
+                    && !old.as_str().contains("/undated-") =>
+            {
                 Some(old)
             }
             _ => None,
@@ -440,8 +446,10 @@ impl GraphStore {
     }
 
     /// The base this store's identifiers were minted under, when it differs from the
-    /// configured one: found from the store's manifest or gazetteer graph (written by every
-    /// ingest). `None` for a store under the configured base and for an empty one.
+    /// configured one: the configured base's manifest and gazetteer graphs are looked for,
+    /// then the graph of the first manifest record (`ref:sourceSha256`, which every document
+    /// and the gazetteer have) names the store's. `None` for a store under the configured
+    /// base and for an empty one.
     pub fn other_base(&self) -> Result<Option<String>, StoreError> {
         let base = &self.config.base;
         for name in ["graph/manifest", "graph/gazetteer"] {

@@ -226,15 +226,16 @@ fn offline_links_are_right_and_nothing_false() {
         .lines()
         .find(|l| l.contains("\tcvr\t31119103\t"))
         .expect("the accepted link is listed");
-    assert!(row.starts_with("yes\t"), "{row}");
+    assert!(row.starts_with("accepted\t"), "{row}");
     assert!(!row.contains("accepted:"), "method as first found: {row}");
     let withdrawn: String = text
         .lines()
-        .map(|l| match l.strip_prefix("yes\t") {
+        .map(|l| match l.strip_prefix("accepted\t") {
             Some(rest) if l.contains("\tcvr\t31119103\t") => format!("no\t{rest}\n"),
             _ => format!("{l}\n"),
         })
         .collect();
+    let old_review = text.clone();
     let withdraw_file = dir.path().join("withdraw.tsv");
     std::fs::write(&withdraw_file, withdrawn).expect("write");
     let summary = link::run(
@@ -256,6 +257,33 @@ fn offline_links_are_right_and_nothing_false() {
     );
     link::run(&gs, &LinkArgs::default()).expect("plain run");
     assert!(!has(&links(&gs), "Aarhus Universitet", "cvr", "31119103"));
+    // The review file of before the withdrawal lists the link as accepted, not as a
+    // person's yes: passed back, it does not bring the link back.
+    let old_file = dir.path().join("old-review.tsv");
+    std::fs::write(&old_file, old_review).expect("write");
+    link::run(
+        &gs,
+        &LinkArgs {
+            accept: Some(old_file),
+            ..LinkArgs::default()
+        },
+    )
+    .expect("old review run");
+    assert!(!has(&links(&gs), "Aarhus Universitet", "cvr", "31119103"));
+    // A review written to a device is appended to it, not put in its place.
+    link::run(
+        &gs,
+        &LinkArgs {
+            review: Some(std::path::PathBuf::from("/dev/null")),
+            ..LinkArgs::default()
+        },
+    )
+    .expect("review to /dev/null");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null")
+        .expect("meta")
+        .file_type()
+        .is_char_device());
 }
 
 /// A fixture server on 127.0.0.1: routes by path and query, counts requests, records every

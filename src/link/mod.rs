@@ -80,10 +80,20 @@ pub fn run_with(
         accepted.extend(reviewed.accepted);
         accepted.retain(|a| !reviewed.withdrawn.iter().any(|w| matching::same_link(a, w)));
     }
+    // An accepted link of an organisation no document names any more goes with it.
+    accepted.retain(|a| {
+        let kept = entities.iter().any(|e| e.iri == a.entity);
+        if !kept {
+            warnings.push(format!(
+                "accepted link of {} to {} {} dropped: the organisation is no longer in the store",
+                a.label, a.registry, a.code
+            ));
+        }
+        kept
+    });
     accepted.sort_by(matching::order);
     accepted.dedup_by(|a, b| matching::same_link(a, b));
     let n_accepted = accepted.len();
-    let accepted_rows = accepted.clone();
     outcome.links.extend(accepted);
     outcome.links.sort_by(matching::order);
     outcome.links.dedup_by(|a, b| matching::same_link(a, b));
@@ -91,6 +101,14 @@ pub fn run_with(
     for c in &conflicts {
         warnings.push(format!("conflicting codes, sent to review: {c}"));
     }
+    // Listed as accepted in the review file: what stays linked by acceptance (one sent to
+    // review by a conflict is a candidate there, not also an accepted row).
+    let accepted_rows: Vec<matching::Link> = outcome
+        .links
+        .iter()
+        .filter(|l| l.method.starts_with("accepted:"))
+        .cloned()
+        .collect();
     outcome.candidates.sort_by(matching::order);
     outcome
         .candidates
@@ -99,11 +117,8 @@ pub fn run_with(
     outcome
         .candidates
         .retain(|c| !outcome.links.iter().any(|l| matching::same_link(l, c)));
-    // The review file is written beside its place before the graph changes, and moved
-    // there after: a review file that cannot be written fails the run with the store as it
-    // was, and a failed graph write leaves no review file of links never stored.
-    // A target that is not a plain file (`/dev/stdout`, a symlink) is opened, not
-    // replaced, and written after the graph.
+    // The review file is made ready before the graph changes (see `ReviewOut`): one that
+    // cannot be written fails the run with the store as it was.
     let review_out = match &args.review {
         Some(path) => Some(ReviewOut::prepare(
             path,
@@ -139,15 +154,20 @@ pub fn run_with(
     Ok(summary)
 }
 
-/// The review file, made ready before the links graph changes: a file (new or plain) is
-/// written beside its place and moved there afterwards (atomic, and nothing is left of a
-/// run whose graph write failed); anything else (`/dev/stdout`, a symlink) is opened for
-/// writing at once and written afterwards. A folder is refused up front.
+/// The review file, made ready before the links graph changes. A file (new or plain, or
+/// the file a symlink points to) is written beside its place and moved there afterwards
+/// (atomic, and nothing is left of a run whose graph write failed). The process's own
+/// standard output or error (`-`, `/dev/stdout`, `/dev/stderr`) is written to through its
+/// handle afterwards, so a redirection (`>> run.log`) is kept as the shell made it; any
+/// other path under `/dev` or `/proc` (a device, `/dev/fd/N`) is opened for appending at
+/// once and written afterwards. A folder is refused up front.
 enum ReviewOut {
     Replace {
         tmp: PathBuf,
         path: PathBuf,
     },
+    Stdout(String),
+    Stderr(String),
     Open {
         file: std::fs::File,
         path: PathBuf,
@@ -158,13 +178,21 @@ enum ReviewOut {
 impl ReviewOut {
     fn prepare(path: &std::path::Path, text: String) -> anyhow::Result<ReviewOut> {
         let cannot = || format!("cannot write {}", path.display());
+        let as_given = path.to_string_lossy();
+        if as_given == "-" || as_given == "/dev/stdout" {
+            return Ok(ReviewOut::Stdout(text));
+        }
+        if as_given == "/dev/stderr" {
+            return Ok(ReviewOut::Stderr(text));
+        }
+        let special = path.starts_with("/dev") || path.starts_with("/proc");
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
                 anyhow::bail!("cannot write {}: it is a folder", path.display())
             }
-            Ok(m) if !m.is_file() => {
+            Ok(m) if special || !m.is_file() => {
                 let file = std::fs::OpenOptions::new()
-                    .write(true)
+                    .append(true)
                     .open(path)
                     .with_context(cannot)?;
                 Ok(ReviewOut::Open {
@@ -174,7 +202,8 @@ impl ReviewOut {
                 })
             }
             found => {
-                // Through a symlink, the file it points to is replaced (not the link).
+                // Through a symlink, the file it points to is replaced (not the link; a
+                // dangling link is replaced by the file).
                 let real = match found {
                     Ok(_) => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
                     Err(_) => path.to_path_buf(),
@@ -195,6 +224,20 @@ impl ReviewOut {
         match self {
             ReviewOut::Replace { tmp, path } => std::fs::rename(&*tmp, &*path)
                 .with_context(|| format!("cannot write {}", path.display())),
+            ReviewOut::Stdout(text) => {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())
+                    .and_then(|()| out.flush())
+                    .context("cannot write the review to standard output")
+            }
+            ReviewOut::Stderr(text) => {
+                use std::io::Write;
+                std::io::stderr()
+                    .lock()
+                    .write_all(text.as_bytes())
+                    .context("cannot write the review to standard error")
+            }
             ReviewOut::Open { file, path, text } => {
                 use std::io::Write;
                 file.write_all(text.as_bytes())

@@ -1,7 +1,9 @@
 //! The review file: label-only candidates as TSV, one per line. A person writes `yes` in the
 //! `accept` column of the rows that are right and passes the file back with `--accept`.
-//! Links accepted earlier are listed too, marked `yes`: changing one to `no` and passing the
-//! file back withdraws it (an accepted link is otherwise kept by every later run).
+//! Links accepted earlier are listed too, marked `accepted` (which changes nothing when the
+//! file comes back): writing `no` there and passing the file back withdraws one (an
+//! accepted link is otherwise kept by every later run). Only a person's `yes` accepts, so an
+//! old review file cannot bring back a link withdrawn since.
 
 use super::matching::{Entity, Link, Relation};
 use super::snapshot::{canonical_code, Snapshot};
@@ -30,13 +32,13 @@ pub fn render(candidates: &[Link], accepted: &[Link], snap: &Snapshot) -> String
     let mut out = String::from(
         "# referat link: candidate links for review. Write yes in the accept column of the rows that\n\
          # are right, then run: referat link --accept THIS_FILE\n\
-         # Rows marked yes already were accepted earlier; write no there to withdraw one.\n",
+         # Rows marked accepted were accepted earlier; write no there to withdraw one.\n",
     );
     out.push_str(&HEADER.join("\t"));
     out.push('\n');
     let rows = accepted
         .iter()
-        .map(|a| ("yes", a))
+        .map(|a| (ACCEPTED_MARK, a))
         .chain(candidates.iter().map(|c| ("", c)));
     for (mark, c) in rows {
         let iri = snap
@@ -65,6 +67,9 @@ pub fn render(candidates: &[Link], accepted: &[Link], snap: &Snapshot) -> String
     }
     out
 }
+
+/// How a review file marks the links accepted before it was written.
+const ACCEPTED_MARK: &str = "accepted";
 
 /// What a reviewed file says: the rows marked yes (accepted) and those marked no
 /// (withdrawn, if accepted earlier).
@@ -107,19 +112,41 @@ pub fn parse(text: &str, entities: &[Entity], snap: &Snapshot) -> Result<Reviewe
             "no" | "n" | "0" | "false" => false,
             _ => continue,
         };
-        let Some(entity) = entities.iter().find(|e| e.iri == f[1]) else {
+        // A withdrawal names what was accepted, checked or not, and may be of an
+        // organisation the store no longer has: it is matched, never refused.
+        let entity = entities.iter().find(|e| e.iri == f[1]);
+        let relation = Relation::from_token(f[3]);
+        let code = canonical_code(f[4], f[5]);
+        let known_registry = snap.registries.contains_key(f[4]);
+        if !yes {
+            if let (Some(relation), true) = (relation, known_registry) {
+                out.withdrawn.push(Link {
+                    entity: f[1].to_string(),
+                    label: f[2].to_string(),
+                    registry: f[4].to_string(),
+                    code,
+                    relation,
+                    territory: None,
+                    method: String::new(),
+                    score: 0.0,
+                    date: String::new(),
+                    evidence: String::new(),
+                });
+            }
+            continue;
+        }
+        let Some(entity) = entity else {
             return Err(format!(
                 "line {n}: {} is not an organisation in the store",
                 f[1]
             ));
         };
-        let Some(relation) = Relation::from_token(f[3]) else {
+        let Some(relation) = relation else {
             return Err(format!("line {n}: unknown relation {:?}", f[3]));
         };
-        if !snap.registries.contains_key(f[4]) {
+        if !known_registry {
             return Err(format!("line {n}: unknown registry {:?}", f[4]));
         }
-        let code = canonical_code(f[4], f[5]);
         if !valid_code(f[4], &code) {
             return Err(format!(
                 "line {n}: {:?} is not a valid {} identifier",
@@ -138,11 +165,7 @@ pub fn parse(text: &str, entities: &[Entity], snap: &Snapshot) -> Result<Reviewe
             date: f[9].to_string(),
             evidence: f[10..].join(" "),
         };
-        if yes {
-            out.accepted.push(link);
-        } else {
-            out.withdrawn.push(link);
-        }
+        out.accepted.push(link);
     }
     Ok(out)
 }
@@ -203,11 +226,27 @@ mod tests {
         assert_eq!(got.accepted[0].method, "accepted:wikidata-label");
         // Listed again as accepted, and read back the same; marked no, withdrawn.
         let again = render(&[], &got.accepted, &snap);
-        let back = parse(&again, std::slice::from_ref(&e), &snap).expect("parses");
+        // Marked yes again by a person, it is read back as it was accepted.
+        let back = parse(
+            &again.replacen("\naccepted\t", "\nyes\t", 1),
+            std::slice::from_ref(&e),
+            &snap,
+        )
+        .expect("parses");
         assert_eq!(back.accepted.len(), 1);
         assert_eq!(back.accepted[0].method, "accepted:wikidata-label");
+        // A withdrawal of an organisation the store no longer has is read, not refused.
+        let gone = parse(&again.replacen("\naccepted\t", "\nno\t", 1), &[], &snap)
+            .expect("a no row needs no organisation in the store");
+        assert_eq!(gone.withdrawn.len(), 1);
+        assert!(
+            again.contains("\naccepted\t"),
+            "listed as accepted: {again}"
+        );
+        let back_unchanged = parse(&again, std::slice::from_ref(&e), &snap).expect("parses");
+        assert!(back_unchanged.accepted.is_empty() && back_unchanged.withdrawn.is_empty());
         let no = parse(
-            &again.replacen("\nyes\t", "\nno\t", 1),
+            &again.replacen("\naccepted\t", "\nno\t", 1),
             std::slice::from_ref(&e),
             &snap,
         )

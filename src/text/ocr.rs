@@ -117,8 +117,8 @@ impl WordSet {
     }
 
     fn word(text: &str, (at, len): (u32, u32)) -> &str {
-        text.get(at as usize..(at + len) as usize)
-            .unwrap_or_default()
+        let at = at as usize;
+        text.get(at..at + len as usize).unwrap_or_default()
     }
 
     fn contains(&self, w: &str) -> bool {
@@ -137,7 +137,13 @@ impl WordSet {
         {
             return false;
         }
-        let (Ok(at), Ok(len)) = (u32::try_from(self.text.len()), u32::try_from(w.len())) else {
+        // Offsets are u32: a list of 4 GiB is far beyond any word list (its rest is
+        // left out rather than misread).
+        let (Ok(at), Ok(len), Ok(_)) = (
+            u32::try_from(self.text.len()),
+            u32::try_from(w.len()),
+            u32::try_from(self.text.len() + w.len()),
+        ) else {
             return false;
         };
         self.text.push_str(w);
