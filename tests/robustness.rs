@@ -1180,6 +1180,10 @@ fn two_files_of_one_name_in_one_run_do_not_replace_each_other() {
         "{}",
         r.stderr
     );
+    assert!(
+        !dump(&store).contains("replaces the stored minutes"),
+        "a message about the ingest, not a fact of the document"
+    );
     let r = ingest(&store, &[&second]);
     assert!(r.stdout.contains("1 unchanged"), "{}", r.stdout);
     assert!(
@@ -1362,4 +1366,38 @@ fn ocr_repair_off_replaces_a_repaired_document() {
         "{}",
         r.stdout
     );
+}
+
+/// A corrected file that gives the date an unreadable first version lacked replaces it
+/// without the "another meeting" warning: an undated meeting is not another meeting.
+#[test]
+fn a_dated_correction_of_undated_minutes_is_no_other_meeting() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("juni.txt");
+    let text = corpus_text(JUNE);
+    let undated: String = text
+        .lines()
+        .map(|l| if l.starts_with("Dato:") { "Dato:" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(
+        undated,
+        text.replace("\r\n", "\n"),
+        "the date line was there"
+    );
+    std::fs::write(&file, undated).expect("write");
+    let store = dir.path().join("store");
+    let r = ingest(&store, &[&file]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: no meeting date found"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(&file, &text).expect("write");
+    let r = ingest(&store, &[&file]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("0 added, 1 replaced"), "{}", r.stdout);
+    assert!(!r.stderr.contains("another meeting"), "{}", r.stderr);
+    assert!(dump(&store).contains("/meeting/kkr-midtjylland/2025-06-18>"));
 }
