@@ -186,17 +186,21 @@ pub fn meeting_iri(body: &str, date: &str, cfg: &RdfConfig) -> NamedNode {
     ))
 }
 
+/// The meeting's body as the minutes name it, if they do.
+fn body_name(m: &Minutes) -> Option<&str> {
+    m.meeting
+        .body
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+}
+
 /// IRI of the meeting a document records (its body and date; keyed by the document as well
 /// where either is unknown). An ingest compares it with a stored document's, to warn when a
 /// file replaces the minutes of another meeting.
 pub fn meeting_of(m: &Minutes, cfg: &RdfConfig) -> NamedNode {
     let stem = document_stem(&m.source.path);
-    let body_name = m
-        .meeting
-        .body
-        .as_deref()
-        .map(str::trim)
-        .filter(|b| !b.is_empty());
+    let body_name = body_name(m);
     let date = m
         .meeting
         .date
@@ -377,12 +381,7 @@ impl<'a> Mapper<'a> {
         let stem = document_stem(&m.source.path);
         let doc = cfg.node(&format!("document/{stem}"));
         let activity = cfg.node(&format!("document/{stem}/extraction"));
-        let body_name = m
-            .meeting
-            .body
-            .as_deref()
-            .map(str::trim)
-            .filter(|b| !b.is_empty());
+        let body_name = body_name(m);
         let meeting = meeting_of(m, cfg);
         let mut org_names = BTreeMap::new();
         for o in &m.organisations {
