@@ -9,6 +9,7 @@
 
 use aho_corasick::AhoCorasick;
 use regex::{Captures, Match, Regex};
+use std::sync::OnceLock;
 
 /// A regex with `\b` assertions, searched from candidates found without them.
 ///
@@ -16,7 +17,12 @@ use regex::{Captures, Match, Regex};
 /// assertion (`$`, `\z`), never matches the empty string, and no match contains a char for
 /// which `inside` is false (this bounds how far the slow search runs from a candidate).
 pub(crate) struct Gated {
-    re: Regex,
+    /// The pattern itself, compiled when first needed: with `\b`s only at its edges,
+    /// whose test needs no regex, most patterns never need it (compiling the Unicode
+    /// patterns was a sixth of a one-document parse's start-up).
+    re: OnceLock<Regex>,
+    /// Its text (or a pattern that matches nothing, for an invalid one).
+    pattern: String,
     candidates: Regex,
     inside: fn(char) -> bool,
     /// `inside` of each ASCII char, read from a table (the stretches are walked char by
@@ -118,20 +124,23 @@ impl Gated {
     /// Compile `pattern`; an invalid pattern matches nothing (patterns are fixed in code
     /// and tested).
     pub(crate) fn new(pattern: &str, inside: fn(char) -> bool) -> Gated {
-        let never = || Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("compiles"));
-        let (re, candidates) = match (
-            Regex::new(pattern),
+        const NEVER: &str = r"[^\s\S]";
+        let never = || Regex::new(NEVER).unwrap_or_else(|_| unreachable!("compiles"));
+        // The pattern is checked now (parsing is cheap) and compiled when first needed.
+        let (checked, candidates) = match (
+            regex_syntax::Parser::new().parse(pattern),
             Regex::new(&without_word_boundaries(pattern)),
         ) {
-            (Ok(re), Ok(candidates)) => (re, candidates),
-            _ => (never(), never()),
+            (Ok(_), Ok(candidates)) => (pattern.to_string(), candidates),
+            _ => (NEVER.to_string(), never()),
         };
         let mut inside_ascii = [false; 128];
         for (b, slot) in inside_ascii.iter_mut().enumerate() {
             *slot = inside(char::from(b as u8));
         }
         Gated {
-            re,
+            re: OnceLock::new(),
+            pattern: checked,
             candidates,
             inside,
             inside_ascii,
@@ -140,6 +149,16 @@ impl Gated {
             literals: None,
             anywhere: false,
         }
+    }
+
+    /// The pattern, compiled on first use (it parsed when the gate was made, so it
+    /// compiles; should it not, it matches nothing).
+    fn re(&self) -> &Regex {
+        self.re.get_or_init(|| {
+            Regex::new(&self.pattern).unwrap_or_else(|_| {
+                Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("compiles"))
+            })
+        })
     }
 
     /// `inside(c)`, from the table for ASCII.
@@ -270,7 +289,7 @@ impl Gated {
     pub(crate) fn find_iter<'t>(&self, text: &'t str) -> Vec<Match<'t>> {
         let mut out = Vec::new();
         let search =
-            |hay: &'t str, s: usize| self.re.find_at(hay, s).map(|m| (m, m.start(), m.end()));
+            |hay: &'t str, s: usize| self.re().find_at(hay, s).map(|m| (m, m.start(), m.end()));
         for (mut at, hay) in self.parts(text) {
             let mut stretch = None;
             while let Some((m, end)) = self.next(hay, at, &mut stretch, search, Some) {
@@ -285,7 +304,7 @@ impl Gated {
     pub(crate) fn captures_iter<'t>(&self, text: &'t str) -> Vec<Captures<'t>> {
         let mut out = Vec::new();
         let search = |hay: &'t str, s: usize| {
-            let c = self.re.captures_at(hay, s)?;
+            let c = self.re().captures_at(hay, s)?;
             let m = c.get(0)?;
             let (ms, me) = (m.start(), m.end());
             Some((c, ms, me))
