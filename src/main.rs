@@ -410,10 +410,11 @@ fn run(cli: Cli) -> Result<()> {
                 (query, None)
             };
             let params = query::parse_params(&params)?;
-            query::check_declared(&text, &params).map_err(|e| match &file {
+            let in_file = |e: query::QueryError| match &file {
                 Some(f) => anyhow::Error::new(e).context(f.clone()),
                 None => anyhow::Error::new(e),
-            })?;
+            };
+            query::check_declared(&text, &params).map_err(in_file)?;
             let format = match format {
                 Some(QueryFormat::Table) => ResultFormat::Table,
                 Some(QueryFormat::Csv) => ResultFormat::Csv,
@@ -435,10 +436,7 @@ fn run(cli: Cli) -> Result<()> {
                 &mut buf,
                 explain.is_some().then_some(&mut plan as &mut dyn Write),
             )
-            .map_err(|e| match &file {
-                Some(f) => anyhow::Error::new(e).context(f.clone()),
-                None => anyhow::Error::new(e),
-            })?;
+            .map_err(in_file)?;
             if let Some(path) = &explain {
                 std::fs::write(path, &plan)
                     .with_context(|| format!("{}: cannot write the plan", path.display()))?;

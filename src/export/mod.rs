@@ -127,12 +127,7 @@ impl Format {
 
 /// The base IRI as the mapping uses it (always ending in `/` or `#`).
 pub(crate) fn base_of(gs: &GraphStore) -> String {
-    let b = gs.config().base.trim();
-    if b.ends_with('/') || b.ends_with('#') {
-        b.to_string()
-    } else {
-        format!("{b}/")
-    }
+    gs.config().clone().normalised().base
 }
 
 /// The graphs an export covers: every document graph, or the one asked for.

@@ -40,6 +40,13 @@ pub(crate) struct Gated {
     anywhere: bool,
 }
 
+/// A pattern that matches nothing: what an invalid pattern becomes.
+const NEVER: &str = r"[^\s\S]";
+
+fn never() -> Regex {
+    Regex::new(NEVER).unwrap_or_else(|_| unreachable!("compiles"))
+}
+
 /// The pattern with its `\b` assertions removed (an escaped backslash before `b` is kept).
 fn without_word_boundaries(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len());
@@ -124,8 +131,6 @@ impl Gated {
     /// Compile `pattern`; an invalid pattern matches nothing (patterns are fixed in code
     /// and tested).
     pub(crate) fn new(pattern: &str, inside: fn(char) -> bool) -> Gated {
-        const NEVER: &str = r"[^\s\S]";
-        let never = || Regex::new(NEVER).unwrap_or_else(|_| unreachable!("compiles"));
         // The pattern is checked now (parsing is cheap) and compiled when first needed.
         let (checked, candidates) = match (
             regex_syntax::Parser::new().parse(pattern),
@@ -154,11 +159,8 @@ impl Gated {
     /// The pattern, compiled on first use (it parsed when the gate was made, so it
     /// compiles; should it not, it matches nothing).
     fn re(&self) -> &Regex {
-        self.re.get_or_init(|| {
-            Regex::new(&self.pattern).unwrap_or_else(|_| {
-                Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("compiles"))
-            })
-        })
+        self.re
+            .get_or_init(|| Regex::new(&self.pattern).unwrap_or_else(|_| never()))
     }
 
     /// `inside(c)`, from the table for ASCII.
