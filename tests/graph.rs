@@ -414,6 +414,49 @@ fn readers_share_a_store_and_exclude_a_writer() {
     assert!(!missing.exists(), "a reader made a store");
 }
 
+/// A writer keeps at most `WRITER_MAX_OPEN_FILES` table files open (RocksDB holds each
+/// open file's index in memory, so without the limit an ingest's memory grows with the
+/// store): RocksDB records the option it runs with in the store's OPTIONS file.
+#[test]
+#[allow(clippy::useless_conversion)] // `rlim_t` is `u64` on Linux, `i64` on FreeBSD.
+fn a_writer_keeps_a_bounded_number_of_table_files_open() {
+    #[cfg(unix)]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit only writes the struct it is given.
+        let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0;
+        if ok
+            && u64::try_from(lim.rlim_cur)
+                .is_ok_and(|n| n < u64::from(referat::store::WRITER_MAX_OPEN_FILES) + 48)
+        {
+            eprintln!("skipped: this process may open only {} files", lim.rlim_cur);
+            return;
+        }
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let store_dir = dir.path().join("store");
+    drop(ingest_corpus(&store_dir));
+    let options: Vec<String> = std::fs::read_dir(&store_dir)
+        .expect("store folder")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("OPTIONS-"))
+        .map(|e| std::fs::read_to_string(e.path()).expect("OPTIONS file"))
+        .collect();
+    assert!(!options.is_empty(), "RocksDB wrote no OPTIONS file");
+    let wanted = format!("max_open_files={}", referat::store::WRITER_MAX_OPEN_FILES);
+    for text in &options {
+        let set: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("max_open_files="))
+            .collect();
+        assert_eq!(set, [wanted.as_str()], "{text}");
+    }
+}
+
 /// Ingests `renamed`, `same` and `changed` and again the first two, through one ingester:
 /// on the first round (`before` graphs stored) they are new, stored and changed; on later
 /// rounds all stored, with `changed` as stored before.
