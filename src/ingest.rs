@@ -126,10 +126,32 @@ pub struct Ingester<'a> {
     batch_quads: usize,
     batch: Batch<'a>,
     waiting: Vec<FileResult>,
-    /// Each document graph of this run, with the file it came from and that file's
-    /// SHA-256: a document is known by its file name, so a second, different file of the
-    /// same name (`2024/referat.txt`, `2025/referat.txt`) would silently replace the first.
-    named: HashMap<String, (PathBuf, String)>,
+    /// Each document graph of this run (by a 64-bit hash of its name), with the file it
+    /// came from and that file's SHA-256: a document is known by its file name, so a
+    /// second, different file of the same name (`2024/referat.txt`, `2025/referat.txt`)
+    /// would silently replace the first. About 100 bytes a document (the graph's name and
+    /// the hash as text took 260), since this grows with the run.
+    named: HashMap<u64, (Box<Path>, [u8; 32])>,
+}
+
+/// The key of a document graph in [`Ingester::named`].
+fn name_key(graph: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    graph.hash(&mut h);
+    h.finish()
+}
+
+/// A SHA-256 in hex as its 32 bytes (what is not hex counts as 0: the parser makes it).
+fn sha_bytes(hex: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = hex
+            .get(2 * i..2 * i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0);
+    }
+    out
 }
 
 impl<'a> Ingester<'a> {
@@ -178,8 +200,18 @@ impl<'a> Ingester<'a> {
         let graph = crate::rdf::document_graph(&m, self.store.config());
         // A second file of one name in this run: the same file again (or an identical
         // copy) is unchanged; another text would replace the first file's document.
-        if let Some((first, sha)) = self.named.get(graph.as_str()) {
-            if *sha != m.source.sha256 && !same_file(first, path) {
+        let key = name_key(graph.as_str());
+        let sha = sha_bytes(&m.source.sha256);
+        let stem = crate::rdf::document_stem(&m.source.path);
+        // (Only a file of the same stem has the same graph: two names whose hashes
+        // collide, about one pair in 10^19, are told apart here, and the second is then
+        // not checked against later files.)
+        let earlier = self
+            .named
+            .get(&key)
+            .filter(|(first, _)| crate::rdf::document_stem(&first.to_string_lossy()) == stem);
+        if let Some((first, first_sha)) = earlier {
+            if *first_sha != sha && !same_file(first, path) {
                 done.push(FileResult {
                     path: path.to_path_buf(),
                     outcome: Err(format!(
@@ -187,7 +219,7 @@ impl<'a> Ingester<'a> {
                          file name), and a document is known by it (graph <{}>), so this one \
                          would replace it; rename one of the two",
                         first.display(),
-                        crate::rdf::document_stem(&m.source.path),
+                        stem,
                         graph.as_str()
                     )),
                     warnings: Vec::new(),
@@ -195,10 +227,7 @@ impl<'a> Ingester<'a> {
                 return done;
             }
         } else {
-            self.named.insert(
-                graph.as_str().to_string(),
-                (path.to_path_buf(), m.source.sha256.clone()),
-            );
+            self.named.entry(key).or_insert_with(|| (path.into(), sha));
         }
         // Dating from an earlier meeting, or a second file of one name, needs what is
         // waiting to be in the store first.
