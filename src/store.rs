@@ -855,8 +855,8 @@ const FD_RESERVE: u64 = 48;
 
 /// [`WRITER_MAX_OPEN_FILES`] where the process may open that many files and more
 /// (`None`: under a lower limit, Oxigraph derives the number from the limit itself, as
-/// before, and says when it is too low).
-fn writer_max_open_files() -> Option<u32> {
+/// before, and says when it is too low). Public so tests know which applies.
+pub fn writer_max_open_files() -> Option<u32> {
     let wanted = u64::from(WRITER_MAX_OPEN_FILES);
     match fd_limit() {
         Some(limit) if limit < wanted + FD_RESERVE => None,
