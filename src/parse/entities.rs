@@ -321,27 +321,53 @@ fn in_name_run(c: char) -> bool {
 
 /// Organisation name shapes beyond the gazetteer, each with the literals its matches hold.
 static DISCOVER: Lazy<Vec<Gated>> = Lazy::new(|| {
-    let shapes: [(&str, &[&str]); 6] = [
+    type Chars = fn(char) -> bool;
+    let words: Chars = |c| c.is_alphabetic() || c == ' ';
+    let word: Chars = |c| c.is_alphabetic() || c == '-';
+    let letters: Chars = char::is_alphabetic;
+    let none: Chars = |_| false;
+    // Each shape with the literals its matches hold and the chars a match may hold before
+    // and after its literal.
+    let shapes: [(&str, &[&str], Chars, Chars); 6] = [
         // Ministries and agencies, also with a suspended first part.
         (
             r"\b(?:\p{Lu}\p{Ll}+-(?:, \p{Lu}\p{Ll}+-)* og )?\p{Lu}\p{Ll}*(?:ministeriet|styrelsen|Styrelsen|styrelse)\b",
             &["ministeriet", "styrelse", "Styrelse"],
+            |c| in_name_run(c) || c == ',',
+            |c| c == 'n',
         ),
         (
             r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? Kommune\b",
             &[" Kommune"],
+            word,
+            none,
         ),
-        (r"\bRegion \p{Lu}\p{Ll}+\b", &["Region "]),
-        (r"\b(?:\p{Lu}\p{Ll}+ )+Universitet\b", &[" Universitet"]),
+        (r"\bRegion \p{Lu}\p{Ll}+\b", &["Region "], none, letters),
+        (
+            r"\b(?:\p{Lu}\p{Ll}+ )+Universitet\b",
+            &[" Universitet"],
+            words,
+            none,
+        ),
         (
             r"\b(?:\p{Lu}\p{Ll}+ )+University College\b",
             &[" University College"],
+            words,
+            none,
         ),
-        (r"\bErhvervshus \p{Lu}\p{Ll}+\b", &["Erhvervshus "]),
+        (
+            r"\bErhvervshus \p{Lu}\p{Ll}+\b",
+            &["Erhvervshus "],
+            none,
+            letters,
+        ),
     ];
     shapes
         .iter()
-        .map(|(p, literals)| Gated::new(p, |c| in_name_run(c) || c == ',').with_literals(literals))
+        .map(|&(p, literals, before, after)| {
+            Gated::new(p, |c| in_name_run(c) || c == ',')
+                .with_literals_around(literals, before, after)
+        })
         .collect()
 });
 /// "Long Name (ACRONYM)".
@@ -349,6 +375,12 @@ static ACRONYM_DEF: Lazy<Gated> = Lazy::new(|| {
     Gated::new(
         r"\b((?:\p{Lu}[\p{L}-]*\s){1,5}\p{Lu}[\p{L}-]*)\s\((\p{Lu}{2,}[\p{Lu}\d-]*)\)",
         |c| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '-' | '(' | ')'),
+    )
+    // Every match holds one "(": before it words and white space, after it the acronym.
+    .with_literals_around(
+        &["("],
+        |c| c.is_alphabetic() || c.is_whitespace() || c == '-',
+        |c| c.is_uppercase() || c.is_numeric() || c == '-' || c == ')',
     )
 });
 

@@ -35,6 +35,12 @@ pub(crate) struct Gated {
     bounds: (bool, bool),
     /// One of these occurs in every match (`None`: no such knowledge).
     literals: Option<AhoCorasick>,
+    /// How far a match reaches from its literal, each way (see [`Gated::with_literals_around`]):
+    /// the chars that may come before the literal and after it, as ASCII tables and tests
+    /// for the rest.
+    around: Option<Around>,
+    /// No two occurrences of the literals can overlap, so the search sees every one.
+    overlap_free: bool,
     /// `inside` holds for every char: the stretch around any candidate is the whole text,
     /// known without walking it.
     anywhere: bool,
@@ -152,6 +158,8 @@ impl Gated {
             edge_boundaries: only_edge_boundaries(pattern),
             bounds: edge_bounds(pattern),
             literals: None,
+            around: None,
+            overlap_free: false,
             anywhere: false,
         }
     }
@@ -186,6 +194,27 @@ impl Gated {
     /// of by a regex scan of the whole text).
     pub(crate) fn with_literals(mut self, literals: &[&str]) -> Gated {
         self.literals = AhoCorasick::new(literals).ok();
+        self.overlap_free = !literals_can_overlap(literals);
+        self
+    }
+
+    /// Declare that every match is a run of `before` chars, one of `literals`, and a run of
+    /// `after` chars: only those runs around each literal are searched. Where a match
+    /// reaches a short way from its literal ("Aarhus Kommune", "Region Nord"), this is far
+    /// less than the stretch of `inside` chars, a whole clause of words, which every hit
+    /// of a frequent literal made the slow search walk. The literals must be such that no
+    /// two occurrences can overlap (else every occurrence could not be told apart from the
+    /// search's hits); literals that could are searched as [`Gated::with_literals`] does.
+    pub(crate) fn with_literals_around(
+        mut self,
+        literals: &[&str],
+        before: fn(char) -> bool,
+        after: fn(char) -> bool,
+    ) -> Gated {
+        self = self.with_literals(literals);
+        if self.literals.is_some() && self.overlap_free {
+            self.around = Some(Around::new(before, after));
+        }
         self
     }
 
@@ -254,23 +283,62 @@ impl Gated {
         }
     }
 
-    /// The parts `(start, haystack)` of `text` to search: with literals, the stretches
-    /// around them (each haystack ends one char past its stretch, for context); without,
-    /// the whole text. Matches of `re` (and of `X` within a stretch) lie in these parts.
-    fn parts<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
+    /// The parts of `text` to search: with literals, the stretches around them (each
+    /// haystack ends one char past its stretch, for context); without, the whole text.
+    /// Matches of `re` (and of `X` within a stretch) lie in these parts.
+    fn parts<'t>(&self, text: &'t str) -> Vec<Part<'t>> {
+        let whole = Part {
+            start: 0,
+            hay: text,
+            last_literal: usize::MAX,
+        };
         let Some(literals) = &self.literals else {
-            return vec![(0, text)];
+            return vec![whole];
         };
         if self.anywhere {
             // One stretch, the whole text, if a literal occurs at all.
             return match literals.find(text) {
-                Some(_) => vec![(0, text)],
+                Some(_) => vec![whole],
                 None => Vec::new(),
             };
         }
-        let mut out: Vec<(usize, &'t str)> = Vec::new();
+        if let Some(around) = &self.around {
+            // Each hit's runs; runs that overlap (or touch the char of context that ends
+            // the one before) are merged, so a match never spans two parts.
+            let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+            for hit in literals.find_iter(text) {
+                let start = text[..hit.start()]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !around.before(c))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                let end = text[hit.end()..]
+                    .char_indices()
+                    .find(|&(_, c)| !around.after(c))
+                    .map_or(text.len(), |(i, c)| hit.end() + i + c.len_utf8());
+                match spans.last_mut() {
+                    Some(last) if start < last.1 => {
+                        last.1 = last.1.max(end);
+                        last.2 = hit.start();
+                    }
+                    _ => spans.push((start, end, hit.start())),
+                }
+            }
+            return spans
+                .into_iter()
+                .map(|(start, e, last_literal)| Part {
+                    start,
+                    hay: &text[..e],
+                    last_literal,
+                })
+                .collect();
+        }
+        let mut out: Vec<Part<'t>> = Vec::new();
         for hit in literals.find_iter(text) {
-            if out.last().is_some_and(|(_, hay)| hit.start() < hay.len()) {
+            if let Some(last) = out.last_mut().filter(|p| hit.start() < p.hay.len()) {
+                if self.overlap_free {
+                    last.last_literal = hit.start();
+                }
                 continue;
             }
             let start = text[..hit.start()]
@@ -282,7 +350,15 @@ impl Gated {
                 .char_indices()
                 .find(|&(_, c)| !self.is_inside(c))
                 .map_or(text.len(), |(i, c)| hit.start() + i + c.len_utf8());
-            out.push((start, &text[..end]));
+            out.push(Part {
+                start,
+                hay: &text[..end],
+                last_literal: if self.overlap_free {
+                    hit.start()
+                } else {
+                    usize::MAX
+                },
+            });
         }
         out
     }
@@ -292,9 +368,13 @@ impl Gated {
         let mut out = Vec::new();
         let search =
             |hay: &'t str, s: usize| self.re().find_at(hay, s).map(|m| (m, m.start(), m.end()));
-        for (mut at, hay) in self.parts(text) {
+        for part in self.parts(text) {
+            let (mut at, hay) = (part.start, part.hay);
             let mut stretch = None;
-            while let Some((m, end)) = self.next(hay, at, &mut stretch, search, Some) {
+            while at <= part.last_literal {
+                let Some((m, end)) = self.next(hay, at, &mut stretch, search, Some) else {
+                    break;
+                };
                 out.push(m);
                 at = end;
             }
@@ -311,7 +391,8 @@ impl Gated {
             let (ms, me) = (m.start(), m.end());
             Some((c, ms, me))
         };
-        for (mut at, hay) in self.parts(text) {
+        for part in self.parts(text) {
+            let (mut at, hay) = (part.start, part.hay);
             // A candidate known to be `re`'s match: its groups are those of the same path
             // through the pattern without its edge `\b`s, which the fast engines run.
             let take = |m: Match<'t>| {
@@ -320,13 +401,81 @@ impl Gated {
                     .filter(|c| c.get(0).is_some_and(|g| g.range() == m.range()))
             };
             let mut stretch = None;
-            while let Some((c, end)) = self.next(hay, at, &mut stretch, search, take) {
+            while at <= part.last_literal {
+                let Some((c, end)) = self.next(hay, at, &mut stretch, search, take) else {
+                    break;
+                };
                 out.push(c);
                 at = end;
             }
         }
         out
     }
+}
+
+/// A part of the text to search: from `start` in `hay` (the text up to the part's end).
+struct Part<'t> {
+    start: usize,
+    hay: &'t str,
+    /// Where the part's last literal starts: every match holds a literal, so none starts
+    /// after it and the search stops there (a failed regex search on a short haystack
+    /// still costs a few thousand instructions). `usize::MAX` without that knowledge.
+    last_literal: usize,
+}
+
+/// The chars a match may hold before and after its literal.
+struct Around {
+    before: fn(char) -> bool,
+    after: fn(char) -> bool,
+    before_ascii: [bool; 128],
+    after_ascii: [bool; 128],
+}
+
+impl Around {
+    fn new(before: fn(char) -> bool, after: fn(char) -> bool) -> Around {
+        let mut before_ascii = [false; 128];
+        let mut after_ascii = [false; 128];
+        for b in 0..128u8 {
+            before_ascii[usize::from(b)] = before(char::from(b));
+            after_ascii[usize::from(b)] = after(char::from(b));
+        }
+        Around {
+            before,
+            after,
+            before_ascii,
+            after_ascii,
+        }
+    }
+
+    #[inline]
+    fn before(&self, c: char) -> bool {
+        match self.before_ascii.get(c as usize) {
+            Some(&v) => v,
+            None => (self.before)(c),
+        }
+    }
+
+    #[inline]
+    fn after(&self, c: char) -> bool {
+        match self.after_ascii.get(c as usize) {
+            Some(&v) => v,
+            None => (self.after)(c),
+        }
+    }
+}
+
+/// Whether two occurrences of `literals` (the same one twice included) can overlap in a
+/// text: one holds another, or a proper suffix of one begins another.
+fn literals_can_overlap(literals: &[&str]) -> bool {
+    literals.iter().any(|a| {
+        a.is_empty()
+            || literals.iter().any(|b| {
+                (a != b && a.contains(b))
+                    || a.char_indices()
+                        .skip(1)
+                        .any(|(i, _)| b.starts_with(&a[i..]))
+            })
+    })
 }
 
 /// The offset just past the char at `i` (or the text end).
@@ -468,5 +617,125 @@ mod tests {
                 }
             }
         }
+
+        /// Searching only the runs around each literal gives the plain regex's matches and
+        /// groups, with literals close together, repeated, and inside each other's runs.
+        #[test]
+        fn runs_around_literals_give_the_plain_regex_matches(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "A", "a", "B", "b", "Æ", "æ", "Ø", "ø", "É", "é", "K", "k", "1", "_",
+                    "\u{301}", " ", " ", " ", "-", ",", ".", "\n", "(", ")", "AB", "NB2",
+                    "Kommune", " Kommune", "Region ", "Region", "ministeriet", "styrelse",
+                    "styrelsen", "Styrelse", "Social", " og ", "Erhvervshus ",
+                ]),
+                0..60,
+            ).prop_map(|v| v.concat())
+        ) {
+            type Case = (&'static str, &'static [&'static str], fn(char) -> bool, fn(char) -> bool);
+            let patterns: [Case; 5] = [
+                (
+                    r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? Kommune\b",
+                    &[" Kommune"],
+                    |c| c.is_alphabetic() || c == '-',
+                    |_| false,
+                ),
+                (r"\bRegion \p{Lu}\p{Ll}+\b", &["Region "], |_| false, char::is_alphabetic),
+                (
+                    r"\b(?:\p{Lu}\p{Ll}+-(?:, \p{Lu}\p{Ll}+-)* og )?\p{Lu}\p{Ll}*(?:ministeriet|styrelsen|Styrelsen|styrelse)\b",
+                    &["ministeriet", "styrelse", "Styrelse"],
+                    |c| c.is_alphabetic() || matches!(c, '-' | ' ' | ','),
+                    |c| c == 'n',
+                ),
+                (r"\bErhvervshus \p{Lu}\p{Ll}+", &["Erhvervshus "], |_| false, char::is_alphabetic),
+                (
+                    r"\b((?:\p{Lu}[\p{L}-]*\s){1,5}\p{Lu}[\p{L}-]*)\s\((\p{Lu}{2,}[\p{Lu}\d-]*)\)",
+                    &["("],
+                    |c| c.is_alphabetic() || c.is_whitespace() || c == '-',
+                    |c| c.is_uppercase() || c.is_numeric() || c == '-' || c == ')',
+                ),
+            ];
+            for (pattern, literals, before, after) in patterns {
+                let re = Regex::new(pattern).unwrap_or_else(|_| unreachable!());
+                let g = Gated::new(pattern, |c| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '-' | ',' | '(' | ')'))
+                    .with_literals_around(literals, before, after);
+                proptest::prop_assert!(g.around.is_some());
+                let got: Vec<_> = g.find_iter(&text).iter().map(|m| m.range()).collect();
+                let want: Vec<_> = re.find_iter(&text).map(|m| m.range()).collect();
+                proptest::prop_assert_eq!(&got, &want, "{} on {:?}", pattern, text);
+                let got: Vec<_> = g
+                    .captures_iter(&text)
+                    .iter()
+                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+                    .collect();
+                let want: Vec<_> = re
+                    .captures_iter(&text)
+                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+                    .collect();
+                proptest::prop_assert_eq!(&got, &want, "{} (groups) on {:?}", pattern, text);
+            }
+        }
+    }
+
+    /// Several literals in one part: the search goes on past the first match to the last
+    /// literal (a part that stopped early would lose the later matches).
+    #[test]
+    fn every_literal_of_a_part_is_searched() {
+        let texts = [
+            "Aarhus Kommune og Odense Kommune, Vejle Kommune",
+            "Region Region Region Nord og Region Syd Region",
+            "Aarhus Kommune Kommune Kommune Aarhus-Skive Kommune",
+        ];
+        type Case = (
+            &'static str,
+            &'static str,
+            fn(char) -> bool,
+            fn(char) -> bool,
+        );
+        let cases: [Case; 2] = [
+            (
+                r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? Kommune\b",
+                " Kommune",
+                |c| c.is_alphabetic() || c == '-',
+                |_| false,
+            ),
+            (
+                r"\bRegion \p{Lu}\p{Ll}+\b",
+                "Region ",
+                |_| false,
+                char::is_alphabetic,
+            ),
+        ];
+        for (pattern, literal, before, after) in cases {
+            let re = Regex::new(pattern).unwrap_or_else(|_| unreachable!());
+            let inside: fn(char) -> bool = |c| c.is_alphabetic() || c == ' ' || c == '-';
+            for g in [
+                Gated::new(pattern, inside).with_literals(&[literal]),
+                Gated::new(pattern, inside).with_literals_around(&[literal], before, after),
+            ] {
+                for t in texts {
+                    assert!(re.find_iter(t).count() >= 2 || !t.contains(literal.trim()));
+                    assert_same_as_regex(&g, &re, t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn literals_that_can_overlap_are_told() {
+        assert!(!literals_can_overlap(&[" Kommune"]));
+        assert!(!literals_can_overlap(&[
+            "ministeriet",
+            "styrelse",
+            "Styrelse"
+        ]));
+        assert!(literals_can_overlap(&["aba"]));
+        assert!(literals_can_overlap(&["ab", "bc"]));
+        assert!(literals_can_overlap(&["styrelsen", "styrelse"]));
+        assert!(literals_can_overlap(&[""]));
+        // Such literals fall back to the stretches of `inside` chars.
+        let g =
+            Gated::new(r"abc", |_| true).with_literals_around(&["ab", "bc"], |_| true, |_| true);
+        assert!(g.around.is_none() && g.literals.is_some());
     }
 }
