@@ -307,15 +307,8 @@ impl Gated {
             // the one before) are merged, so a match never spans two parts.
             let mut spans: Vec<(usize, usize, usize)> = Vec::new();
             for hit in literals.find_iter(text) {
-                let start = text[..hit.start()]
-                    .char_indices()
-                    .rev()
-                    .find(|&(_, c)| !around.before(c))
-                    .map_or(0, |(i, c)| i + c.len_utf8());
-                let end = text[hit.end()..]
-                    .char_indices()
-                    .find(|&(_, c)| !around.after(c))
-                    .map_or(text.len(), |(i, c)| hit.end() + i + c.len_utf8());
+                let start = run_start(text, hit.start(), |c| around.before(c));
+                let end = run_end(text, hit.end(), |c| around.after(c));
                 match spans.last_mut() {
                     Some(last) if start < last.1 => {
                         last.1 = last.1.max(end);
@@ -341,15 +334,8 @@ impl Gated {
                 }
                 continue;
             }
-            let start = text[..hit.start()]
-                .char_indices()
-                .rev()
-                .find(|&(_, c)| !self.is_inside(c))
-                .map_or(0, |(i, c)| i + c.len_utf8());
-            let end = text[hit.start()..]
-                .char_indices()
-                .find(|&(_, c)| !self.is_inside(c))
-                .map_or(text.len(), |(i, c)| hit.start() + i + c.len_utf8());
+            let start = run_start(text, hit.start(), |c| self.is_inside(c));
+            let end = run_end(text, hit.start(), |c| self.is_inside(c));
             out.push(Part {
                 start,
                 hay: &text[..end],
@@ -476,6 +462,24 @@ fn literals_can_overlap(literals: &[&str]) -> bool {
                         .any(|(i, _)| b.starts_with(&a[i..]))
             })
     })
+}
+
+/// Where the run of `keep` chars that ends at byte `i` starts.
+fn run_start(text: &str, i: usize, keep: impl Fn(char) -> bool) -> usize {
+    text[..i]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !keep(c))
+        .map_or(0, |(j, c)| j + c.len_utf8())
+}
+
+/// Just past the first char from byte `i` on that is not `keep` (the run from `i` and one
+/// char of context), or the text end.
+fn run_end(text: &str, i: usize, keep: impl Fn(char) -> bool) -> usize {
+    text[i..]
+        .char_indices()
+        .find(|&(_, c)| !keep(c))
+        .map_or(text.len(), |(j, c)| i + j + c.len_utf8())
 }
 
 /// The offset just past the char at `i` (or the text end).
@@ -660,19 +664,7 @@ mod tests {
                 let g = Gated::new(pattern, |c| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '-' | ',' | '(' | ')'))
                     .with_literals_around(literals, before, after);
                 proptest::prop_assert!(g.around.is_some());
-                let got: Vec<_> = g.find_iter(&text).iter().map(|m| m.range()).collect();
-                let want: Vec<_> = re.find_iter(&text).map(|m| m.range()).collect();
-                proptest::prop_assert_eq!(&got, &want, "{} on {:?}", pattern, text);
-                let got: Vec<_> = g
-                    .captures_iter(&text)
-                    .iter()
-                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
-                    .collect();
-                let want: Vec<_> = re
-                    .captures_iter(&text)
-                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
-                    .collect();
-                proptest::prop_assert_eq!(&got, &want, "{} (groups) on {:?}", pattern, text);
+                assert_same_as_regex(&g, &re, &text);
             }
         }
     }
