@@ -24,10 +24,8 @@ pub(crate) struct Gated {
     /// Its text (or a pattern that matches nothing, for an invalid one).
     pattern: String,
     candidates: Regex,
-    inside: fn(char) -> bool,
-    /// `inside` of each ASCII char, read from a table (the stretches are walked char by
-    /// char, and a call through the pointer per char was a fifth of their cost).
-    inside_ascii: [bool; 128],
+    /// The chars a match may hold.
+    inside: CharSet,
     /// The pattern is `\b X \b` (or `\b X`, `X \b`) with no assertion inside `X`.
     edge_boundaries: bool,
     /// Which ends of such a pattern carry a Unicode `\b` (both false: unknown, e.g. with
@@ -145,16 +143,11 @@ impl Gated {
             (Ok(_), Ok(candidates)) => (pattern.to_string(), candidates),
             _ => (NEVER.to_string(), never()),
         };
-        let mut inside_ascii = [false; 128];
-        for (b, slot) in inside_ascii.iter_mut().enumerate() {
-            *slot = inside(char::from(b as u8));
-        }
         Gated {
             re: OnceLock::new(),
             pattern: checked,
             candidates,
-            inside,
-            inside_ascii,
+            inside: CharSet::new(inside),
             edge_boundaries: only_edge_boundaries(pattern),
             bounds: edge_bounds(pattern),
             literals: None,
@@ -171,13 +164,9 @@ impl Gated {
             .get_or_init(|| Regex::new(&self.pattern).unwrap_or_else(|_| never()))
     }
 
-    /// `inside(c)`, from the table for ASCII.
     #[inline]
     fn is_inside(&self, c: char) -> bool {
-        match self.inside_ascii.get(c as usize) {
-            Some(&v) => v,
-            None => (self.inside)(c),
-        }
+        self.inside.contains(c)
     }
 
     /// A pattern whose matches may hold any char (a line end, say): `new` with an `inside`
@@ -213,7 +202,10 @@ impl Gated {
     ) -> Gated {
         self = self.with_literals(literals);
         if self.literals.is_some() && self.overlap_free {
-            self.around = Some(Around::new(before, after));
+            self.around = Some(Around {
+                before: CharSet::new(before),
+                after: CharSet::new(after),
+            });
         }
         self
     }
@@ -307,8 +299,8 @@ impl Gated {
             // the one before) are merged, so a match never spans two parts.
             let mut spans: Vec<(usize, usize, usize)> = Vec::new();
             for hit in literals.find_iter(text) {
-                let start = run_start(text, hit.start(), |c| around.before(c));
-                let end = run_end(text, hit.end(), |c| around.after(c));
+                let start = run_start(text, hit.start(), |c| around.before.contains(c));
+                let end = run_end(text, hit.end(), |c| around.after.contains(c));
                 match spans.last_mut() {
                     Some(last) if start < last.1 => {
                         last.1 = last.1.max(end);
@@ -409,45 +401,36 @@ struct Part<'t> {
     last_literal: usize,
 }
 
-/// The chars a match may hold before and after its literal.
-struct Around {
-    before: fn(char) -> bool,
-    after: fn(char) -> bool,
-    before_ascii: [bool; 128],
-    after_ascii: [bool; 128],
+/// A set of chars given by a test, with the answers for ASCII in a table: runs of them
+/// are walked char by char, and a call through the pointer per char was a fifth of the
+/// cost of those walks.
+struct CharSet {
+    test: fn(char) -> bool,
+    ascii: [bool; 128],
 }
 
-impl Around {
-    fn new(before: fn(char) -> bool, after: fn(char) -> bool) -> Around {
-        let mut before_ascii = [false; 128];
-        let mut after_ascii = [false; 128];
-        for b in 0..128u8 {
-            before_ascii[usize::from(b)] = before(char::from(b));
-            after_ascii[usize::from(b)] = after(char::from(b));
+impl CharSet {
+    fn new(test: fn(char) -> bool) -> CharSet {
+        let mut ascii = [false; 128];
+        for (b, slot) in ascii.iter_mut().enumerate() {
+            *slot = test(char::from(b as u8));
         }
-        Around {
-            before,
-            after,
-            before_ascii,
-            after_ascii,
-        }
+        CharSet { test, ascii }
     }
 
     #[inline]
-    fn before(&self, c: char) -> bool {
-        match self.before_ascii.get(c as usize) {
+    fn contains(&self, c: char) -> bool {
+        match self.ascii.get(c as usize) {
             Some(&v) => v,
-            None => (self.before)(c),
+            None => (self.test)(c),
         }
     }
+}
 
-    #[inline]
-    fn after(&self, c: char) -> bool {
-        match self.after_ascii.get(c as usize) {
-            Some(&v) => v,
-            None => (self.after)(c),
-        }
-    }
+/// The chars a match may hold before and after its literal.
+struct Around {
+    before: CharSet,
+    after: CharSet,
 }
 
 /// Whether two occurrences of `literals` (the same one twice included) can overlap in a
