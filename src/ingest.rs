@@ -7,6 +7,7 @@
 use crate::model::Minutes;
 use crate::parse::{self, ParseOptions};
 use crate::store::{Batch, GraphStore, IngestOutcome, Staged};
+use oxigraph::model::NamedNode;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -30,6 +31,65 @@ pub struct Summary {
     pub unchanged: usize,
     pub failed: usize,
     pub quads_written: usize,
+}
+
+/// A file as a parse worker hands it to the writer.
+#[derive(Debug)]
+pub enum Read {
+    /// Parsed: to be stored (or found unchanged after all).
+    Parsed(Box<Minutes>),
+    /// The store already holds this file as it would store it now (see
+    /// [`UnchangedCheck`]): not parsed. The SHA-256 of its bytes, in hex.
+    Unchanged(String),
+}
+
+/// Tells, before a file is parsed, whether the store already holds it unchanged (same
+/// file name, bytes and extraction; [`GraphStore::holds_unchanged`]): re-running an
+/// ingest over a large archive then costs a hash and a few look-ups per old file, not a
+/// parse. A run of more than [`crate::store::LOOK_UPS_BEFORE_LIST`] files first reads
+/// which graphs the store has (one scan, 8 bytes a graph), so a new file, the common
+/// case of a first ingest, costs nothing at all.
+pub struct UnchangedCheck<'a> {
+    store: &'a GraphStore,
+    /// Hashes of the store's graph names when the run began (`None`: look each file up).
+    graphs: Option<rustc_hash::FxHashSet<u64>>,
+}
+
+impl<'a> UnchangedCheck<'a> {
+    /// For a run of `files` files.
+    pub fn new(store: &'a GraphStore, files: usize) -> Self {
+        let graphs = (files > crate::store::LOOK_UPS_BEFORE_LIST)
+            .then(|| {
+                store
+                    .store()
+                    .named_graphs()
+                    .map(|g| g.map(|g| graph_key(&g.to_string())))
+                    .collect::<Result<_, _>>()
+                    .ok()
+            })
+            .flatten();
+        UnchangedCheck { store, graphs }
+    }
+
+    /// Whether the store may hold a document of this file (only then is it hashed).
+    fn may_hold(&self, path: &str) -> bool {
+        self.graphs.as_ref().is_none_or(|g| {
+            let graph = crate::rdf::document_graph_of_path(path, self.store.config());
+            g.contains(&graph_key(&graph.to_string()))
+        })
+    }
+
+    /// Whether the store holds the file unchanged. A store error counts as "no": the file
+    /// is then parsed, and its write reports the error.
+    fn holds(&self, path: &str, sha256: &str) -> bool {
+        self.store.holds_unchanged(path, sha256).unwrap_or(false)
+    }
+}
+
+/// The key of a graph name in [`UnchangedCheck`]'s list (its N-Triples form: `<iri>`).
+fn graph_key(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 /// Expand paths into the files to ingest, sorted within each folder. Unreadable folders
@@ -178,16 +238,32 @@ impl<'a> Ingester<'a> {
     /// Parses one file and stages or writes it. Returns the results that are final now:
     /// this file's when it failed or was written alone, and those of a committed batch.
     pub fn add(&mut self, path: &Path) -> Vec<FileResult> {
-        let parsed = parse_guarded(path, self.opts);
+        let parsed = parse_guarded(path, self.opts).map(|m| Read::Parsed(Box::new(m)));
         self.add_parsed(path, parsed)
     }
 
     /// [`Ingester::add`] for a file parsed elsewhere (by [`parse_ahead`]'s workers), so
     /// parsing the next files overlaps with writing this one.
-    pub fn add_parsed(&mut self, path: &Path, parsed: Result<Minutes, String>) -> Vec<FileResult> {
+    pub fn add_parsed(&mut self, path: &Path, parsed: Result<Read, String>) -> Vec<FileResult> {
         let mut done = Vec::new();
         let mut m = match parsed {
-            Ok(m) => m,
+            Ok(Read::Parsed(m)) => *m,
+            Ok(Read::Unchanged(sha)) => {
+                let graph = crate::rdf::document_graph_of_path(
+                    &path.display().to_string(),
+                    self.store.config(),
+                );
+                let outcome = match self.same_name_conflict(path, &graph, sha_bytes(&sha)) {
+                    Some(e) => Err(e),
+                    None => Ok((IngestOutcome::Unchanged, 0)),
+                };
+                done.push(FileResult {
+                    path: path.to_path_buf(),
+                    outcome,
+                    warnings: Vec::new(),
+                });
+                return done;
+            }
             Err(e) => {
                 done.push(FileResult {
                     path: path.to_path_buf(),
@@ -198,36 +274,13 @@ impl<'a> Ingester<'a> {
             }
         };
         let graph = crate::rdf::document_graph(&m, self.store.config());
-        // A second file of one name in this run: the same file again (or an identical
-        // copy) is unchanged; another text would replace the first file's document.
-        let key = name_key(graph.as_str());
-        let sha = sha_bytes(&m.source.sha256);
-        let stem = crate::rdf::document_stem(&m.source.path);
-        // (Only a file of the same stem has the same graph: two names whose hashes
-        // collide, about one pair in 10^19, are told apart here, and the second is then
-        // not checked against later files.)
-        let earlier = self
-            .named
-            .get(&key)
-            .filter(|(first, _)| crate::rdf::document_stem(&first.to_string_lossy()) == stem);
-        if let Some((first, first_sha)) = earlier {
-            if *first_sha != sha && !same_file(first, path) {
-                done.push(FileResult {
-                    path: path.to_path_buf(),
-                    outcome: Err(format!(
-                        "not stored: {} of this run has the same document name ({}, from the \
-                         file name), and a document is known by it (graph <{}>), so this one \
-                         would replace it; rename one of the two",
-                        first.display(),
-                        stem,
-                        graph.as_str()
-                    )),
-                    warnings: Vec::new(),
-                });
-                return done;
-            }
-        } else {
-            self.named.entry(key).or_insert_with(|| (path.into(), sha));
+        if let Some(e) = self.same_name_conflict(path, &graph, sha_bytes(&m.source.sha256)) {
+            done.push(FileResult {
+                path: path.to_path_buf(),
+                outcome: Err(e),
+                warnings: Vec::new(),
+            });
+            return done;
         }
         // Dating from an earlier meeting, or a second file of one name, needs what is
         // waiting to be in the store first.
@@ -272,6 +325,43 @@ impl<'a> Ingester<'a> {
         done
     }
 
+    /// A second file of one name in this run: the same file again (or an identical copy)
+    /// is unchanged; another text would replace the first file's document, and is refused
+    /// with this error. The first file of a name is remembered.
+    fn same_name_conflict(
+        &mut self,
+        path: &Path,
+        graph: &NamedNode,
+        sha: [u8; 32],
+    ) -> Option<String> {
+        let key = name_key(graph.as_str());
+        let stem = crate::rdf::document_stem(&path.display().to_string());
+        // (Only a file of the same stem has the same graph: two names whose hashes
+        // collide, about one pair in 10^19, are told apart here, and the second is then
+        // not checked against later files.)
+        let earlier = self
+            .named
+            .get(&key)
+            .filter(|(first, _)| crate::rdf::document_stem(&first.to_string_lossy()) == stem);
+        match earlier {
+            Some((first, first_sha)) if *first_sha != sha && !same_file(first, path) => {
+                Some(format!(
+                    "not stored: {} of this run has the same document name ({}, from the \
+                     file name), and a document is known by it (graph <{}>), so this one \
+                     would replace it; rename one of the two",
+                    first.display(),
+                    stem,
+                    graph.as_str()
+                ))
+            }
+            Some(_) => None,
+            None => {
+                self.named.entry(key).or_insert_with(|| (path.into(), sha));
+                None
+            }
+        }
+    }
+
     /// Commits what waits; returns the results of its files (all failed if the commit did).
     pub fn commit(&mut self) -> Vec<FileResult> {
         let mut results = std::mem::take(&mut self.waiting);
@@ -292,9 +382,34 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Parses one file; a panic in the parser (a bug) becomes this file's error instead of
 /// ending the whole ingest, and a worker thread always hands back a result.
 pub fn parse_guarded(path: &Path, opts: &ParseOptions) -> Result<Minutes, String> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        parse::parse_file(path, opts)
-    })) {
+    guarded(|| parse::parse_file(path, opts))
+}
+
+/// [`parse_guarded`], but a file `check` finds unchanged in the store is read and hashed,
+/// not parsed.
+pub fn read_guarded(
+    path: &Path,
+    opts: &ParseOptions,
+    check: Option<&UnchangedCheck>,
+) -> Result<Read, String> {
+    guarded(|| {
+        let name = path.display().to_string();
+        let bytes = parse::read_file(path, opts)?;
+        if let Some(check) = check.filter(|c| c.may_hold(&name)) {
+            let sha = parse::source_sha256(&bytes);
+            if check.holds(&name, &sha) {
+                return Ok(Read::Unchanged(sha));
+            }
+        }
+        let prepared = parse::prepare_bytes(&bytes, opts)?;
+        parse::parse_prepared(&prepared, &name).map(|m| Read::Parsed(Box::new(m)))
+    })
+}
+
+/// Runs the parser; its error, or a panic in it (a bug), becomes this file's one-line
+/// error.
+fn guarded<T>(parse: impl FnOnce() -> Result<T, parse::ParseError>) -> Result<T, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) {
         Ok(parsed) => parsed.map_err(|e| e.to_string()),
         Err(panic) => {
             let what = panic
@@ -329,12 +444,13 @@ pub const PARSE_AHEAD: usize = 64;
 pub fn parse_ahead(
     files: &[PathBuf],
     opts: &ParseOptions,
+    check: Option<&UnchangedCheck>,
     workers: usize,
-    mut consume: impl FnMut(&Path, Result<Minutes, String>),
+    mut consume: impl FnMut(&Path, Result<Read, String>),
 ) {
     if workers == 0 || files.len() < 2 {
         for f in files {
-            consume(f, parse_guarded(f, opts));
+            consume(f, read_guarded(f, opts, check));
         }
         return;
     }
@@ -342,7 +458,7 @@ pub fn parse_ahead(
         next: usize,
         consumed: usize,
         stop: bool,
-        ready: BTreeMap<usize, Result<Minutes, String>>,
+        ready: BTreeMap<usize, Result<Read, String>>,
     }
     let state = Mutex::new(Shared {
         next: 0,
@@ -376,7 +492,7 @@ pub fn parse_ahead(
                     st.next += 1;
                     st.next - 1
                 };
-                let parsed = parse_guarded(&files[i], opts);
+                let parsed = read_guarded(&files[i], opts, check);
                 lock().ready.insert(i, parsed);
                 changed.notify_all();
             });
@@ -437,16 +553,17 @@ mod tests {
             .flat_map(|_| [files[1].clone(), missing.clone(), files[0].clone()])
             .collect();
         let opts = ParseOptions::default();
-        let describe = |r: &Result<Minutes, String>| match r {
-            Ok(m) => format!("{:?} {} items", m.meeting.date, m.items.len()),
+        let describe = |r: &Result<Read, String>| match r {
+            Ok(Read::Parsed(m)) => format!("{:?} {} items", m.meeting.date, m.items.len()),
+            Ok(Read::Unchanged(sha)) => format!("unchanged {sha}"),
             Err(e) => format!("error: {e}"),
         };
         let mut sequential = Vec::new();
-        parse_ahead(&files, &opts, 0, |p, r| {
+        parse_ahead(&files, &opts, None, 0, |p, r| {
             sequential.push((p.to_path_buf(), describe(&r)))
         });
         let mut parallel = Vec::new();
-        parse_ahead(&files, &opts, 3, |p, r| {
+        parse_ahead(&files, &opts, None, 3, |p, r| {
             parallel.push((p.to_path_buf(), describe(&r)))
         });
         assert_eq!(parallel, sequential);

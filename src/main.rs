@@ -352,7 +352,9 @@ fn run(cli: Cli) -> Result<()> {
             let workers = std::thread::available_parallelism()
                 .map_or(1, |n| n.get().saturating_sub(1))
                 .max(1);
-            ingest::parse_ahead(&files, &opts, workers, |f, parsed| {
+            // Files the store already holds unchanged are hashed, not parsed.
+            let unchanged = ingest::UnchangedCheck::new(&gs, files.len());
+            ingest::parse_ahead(&files, &opts, Some(&unchanged), workers, |f, parsed| {
                 bar.set_message(f.display().to_string());
                 report(ingester.add_parsed(f, parsed));
                 bar.inc(1);
@@ -367,7 +369,7 @@ fn run(cli: Cli) -> Result<()> {
             gs.flush()?;
             writeln!(
                 out,
-                "ingested {} files into {}: {} added, {} replaced, {} unchanged, {} failed; {} quads written, {} in store",
+                "ingested {} files into {}: {} added, {} replaced, {} unchanged, {} failed; {} quads written, {} documents in store",
                 files.len(),
                 gs.path().display(),
                 summary.added,
@@ -375,7 +377,7 @@ fn run(cli: Cli) -> Result<()> {
                 summary.unchanged,
                 summary.failed,
                 summary.quads_written,
-                gs.len()?
+                gs.document_count()?
             )?;
             if summary.failed > 0 || !walk_errors.is_empty() {
                 anyhow::bail!(

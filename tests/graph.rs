@@ -343,6 +343,97 @@ fn an_ingest_of_many_files_still_finds_what_the_store_holds() {
         .any(|r| r[1] == "2025-09-03" && r[5] == "postponed"));
 }
 
+/// A re-run over files the store already holds finds them unchanged before parsing them
+/// (the parse is what a re-run over a large archive cost), in both ways the check works
+/// (each file looked up, or the store's graph list read first), and only those: a changed
+/// file, a new name, and a store that now extracts another way all get parsed.
+#[test]
+fn an_unchanged_file_is_found_before_it_is_parsed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut gs = ingest_corpus(&dir.path().join("store"));
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    let june = "referat-fra-moede-i-kkr-midtjylland-den-18-juni-2025.txt";
+    let sept = "referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt";
+    let same = docs.join(june);
+    std::fs::copy(root().join("corpus").join(june), &same).expect("copy");
+    let changed = docs.join(sept);
+    let text = std::fs::read_to_string(root().join("corpus").join(sept)).expect("read");
+    std::fs::write(
+        &changed,
+        text.replacen("Taget til efterretning.", "Sagen blev udsat.", 1),
+    )
+    .expect("write");
+    let renamed = docs.join("referat-fra-moede-i-kkr-midtjylland-kopi.txt");
+    std::fs::write(&renamed, &text).expect("write");
+    let files = vec![renamed.clone(), same.clone(), changed.clone(), same.clone()];
+    let opts = ParseOptions::default();
+    let stored_sha = ingest::parse_guarded(&same, &opts)
+        .expect("parses")
+        .source
+        .sha256;
+
+    let reads = |gs: &GraphStore, run_of: usize| -> Vec<String> {
+        let check = ingest::UnchangedCheck::new(gs, run_of);
+        let mut out = Vec::new();
+        ingest::parse_ahead(&files, &opts, Some(&check), 2, |_, r| {
+            out.push(match r {
+                Ok(ingest::Read::Parsed(_)) => "parsed".to_string(),
+                Ok(ingest::Read::Unchanged(sha)) => {
+                    assert_eq!(sha, stored_sha, "the hash the manifest holds");
+                    "unchanged".to_string()
+                }
+                Err(e) => format!("error: {e}"),
+            })
+        });
+        out
+    };
+    let want = ["parsed", "unchanged", "parsed", "unchanged"];
+    // A run of 4 files looks each up; one over the threshold reads the list first.
+    for run_of in [files.len(), referat::store::LOOK_UPS_BEFORE_LIST + 1] {
+        assert_eq!(reads(&gs, run_of), want, "a run of {run_of} files");
+    }
+
+    // What the check skips is what the store would find unchanged after parsing: the
+    // same outcomes through the writer.
+    let mut results = Vec::new();
+    {
+        let check = ingest::UnchangedCheck::new(&gs, files.len());
+        let mut ingester = ingest::Ingester::new(&gs, &opts, ingest::DEFAULT_BATCH_QUADS);
+        ingest::parse_ahead(&files, &opts, Some(&check), 2, |f, r| {
+            results.extend(ingester.add_parsed(f, r));
+        });
+        results.extend(ingester.commit());
+    }
+    let outcomes: Vec<String> = files
+        .iter()
+        .map(|f| {
+            results
+                .iter()
+                .filter(|r| &r.path == f)
+                .map(|r| match &r.outcome {
+                    Ok((o, _)) => format!("{o:?}"),
+                    Err(e) => format!("error: {e}"),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "Added",
+            "Unchanged Unchanged",
+            "Replaced",
+            "Unchanged Unchanged"
+        ]
+    );
+
+    // Extracted another way now (`--no-ocr-repair`): nothing is current, all is parsed.
+    gs.set_extraction_note("no OCR repair");
+    assert_eq!(reads(&gs, files.len()), ["parsed"; 4]);
+}
+
 /// Readers (`query`, `export`, `push`) share a store; a writer excludes them and they
 /// exclude it (RocksDB's read-only mode is only safe while nobody writes), in this process
 /// and in others; a reader never makes a store where there is none.

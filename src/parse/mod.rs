@@ -92,6 +92,13 @@ pub fn lexicon() -> &'static text::ocr::Lexicon {
 
 /// Read and clean one file.
 pub fn prepare_file(path: &Path, opts: &ParseOptions) -> Result<Prepared, ParseError> {
+    prepare_bytes(&read_file(path, opts)?, opts)
+}
+
+/// The bytes of one file, refused as [`prepare_file`] refuses it (a folder, a FIFO or
+/// device, over `opts.max_bytes`), so a caller can look at them (hash them to skip an
+/// unchanged file) before paying for the parse.
+pub fn read_file(path: &Path, opts: &ParseOptions) -> Result<Vec<u8>, ParseError> {
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(ParseError::Io(std::io::Error::other("it is a directory")));
@@ -112,7 +119,13 @@ pub fn prepare_file(path: &Path, opts: &ParseOptions) -> Result<Prepared, ParseE
         &mut std::io::Read::take(std::fs::File::open(path)?, opts.max_bytes.saturating_add(1)),
         &mut bytes,
     )?;
-    prepare_bytes(&bytes, opts)
+    Ok(bytes)
+}
+
+/// The SHA-256 of a source file's bytes, in hex: what [`crate::model::Source`]'s `sha256` holds and
+/// the store's manifest compares.
+pub fn source_sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// Decode and clean bytes.
@@ -120,7 +133,7 @@ pub fn prepare_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Prepared, Pars
     if bytes.len() as u64 > opts.max_bytes {
         return Err(ParseError::TooLarge(bytes.len() as u64, opts.max_bytes));
     }
-    let sha256 = hex(&Sha256::digest(bytes));
+    let sha256 = source_sha256(bytes);
     let decoded = text::decode(bytes)?;
     let mut warnings: Vec<String> = decoded.warning.into_iter().collect();
     let mut clean = text::clean(&decoded.text, &CleanOptions::default());

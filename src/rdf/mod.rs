@@ -92,7 +92,13 @@ impl RdfConfig {
 /// file gets the same graph, and a corrected file under the same name replaces the old graph
 /// (a sha256-derived graph would instead leave the stale version beside the new one).
 pub fn document_graph(m: &Minutes, cfg: &RdfConfig) -> NamedNode {
-    cfg.node(&format!("graph/{}", document_stem(&m.source.path)))
+    document_graph_of_path(&m.source.path, cfg)
+}
+
+/// [`document_graph`] from the file's path alone, before it is parsed: an ingest can then
+/// tell an unchanged file without parsing it.
+pub fn document_graph_of_path(path: &str, cfg: &RdfConfig) -> NamedNode {
+    cfg.node(&format!("graph/{}", document_stem(path)))
 }
 
 /// Prefixes for Turtle/TriG output.
