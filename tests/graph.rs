@@ -309,14 +309,11 @@ fn reingest_is_idempotent_and_a_changed_document_replaces_its_graph() {
     assert_eq!(gs.len().expect("len"), n);
 }
 
-/// An ingest of many files reads once which graphs the store holds, so new documents skip
-/// the per-document look-ups; documents the store already holds must still be found
-/// unchanged or replaced, and a new file given twice is stored once.
-#[test]
-fn an_ingest_of_many_files_still_finds_what_the_store_holds() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let gs = ingest_corpus(&dir.path().join("store"));
-    let docs = dir.path().join("docs");
+/// Files for a second ingest into a store of the reference minutes, in `dir`/docs: June's
+/// minutes again (unchanged), September's with one decision edited (changed), and
+/// September's original under another name (another graph, new to the store).
+fn rerun_files(dir: &Path) -> [PathBuf; 3] {
+    let docs = dir.join("docs");
     std::fs::create_dir_all(&docs).expect("mkdir");
     let june = "referat-fra-moede-i-kkr-midtjylland-den-18-juni-2025.txt";
     let sept = "referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt";
@@ -327,9 +324,19 @@ fn an_ingest_of_many_files_still_finds_what_the_store_holds() {
     let edited = text.replacen("Taget til efterretning.", "Sagen blev udsat.", 1);
     assert_ne!(text, edited);
     std::fs::write(&changed, edited).expect("write");
-    // The same minutes under another name: another graph, new to the store.
     let renamed = docs.join("referat-fra-moede-i-kkr-midtjylland-kopi.txt");
     std::fs::write(&renamed, &text).expect("write");
+    [same, changed, renamed]
+}
+
+/// An ingest of many files reads once which graphs the store holds, so new documents skip
+/// the per-document look-ups; documents the store already holds must still be found
+/// unchanged or replaced, and a new file given twice is stored once.
+#[test]
+fn an_ingest_of_many_files_still_finds_what_the_store_holds() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let [same, changed, renamed] = rerun_files(dir.path());
 
     let opts = ParseOptions::default();
     let before = gs.document_graphs().expect("graphs").len();
@@ -351,21 +358,7 @@ fn an_ingest_of_many_files_still_finds_what_the_store_holds() {
 fn an_unchanged_file_is_found_before_it_is_parsed() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut gs = ingest_corpus(&dir.path().join("store"));
-    let docs = dir.path().join("docs");
-    std::fs::create_dir_all(&docs).expect("mkdir");
-    let june = "referat-fra-moede-i-kkr-midtjylland-den-18-juni-2025.txt";
-    let sept = "referat-fra-moede-i-kkr-midtjylland-den-3-september-2025.txt";
-    let same = docs.join(june);
-    std::fs::copy(root().join("corpus").join(june), &same).expect("copy");
-    let changed = docs.join(sept);
-    let text = std::fs::read_to_string(root().join("corpus").join(sept)).expect("read");
-    std::fs::write(
-        &changed,
-        text.replacen("Taget til efterretning.", "Sagen blev udsat.", 1),
-    )
-    .expect("write");
-    let renamed = docs.join("referat-fra-moede-i-kkr-midtjylland-kopi.txt");
-    std::fs::write(&renamed, &text).expect("write");
+    let [same, changed, renamed] = rerun_files(dir.path());
     let files = vec![renamed.clone(), same.clone(), changed.clone(), same.clone()];
     let opts = ParseOptions::default();
     let stored_sha = ingest::parse_guarded(&same, &opts)
