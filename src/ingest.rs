@@ -8,9 +8,8 @@ use crate::model::Minutes;
 use crate::parse::{self, ParseOptions};
 use crate::store::{Batch, GraphStore, IngestOutcome, Staged};
 use oxigraph::model::NamedNode;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, PoisonError};
 
 /// File extensions taken from folders (a file named explicitly is always tried).
 pub const EXTENSIONS: &[&str] = &["txt", "text"];
@@ -176,6 +175,10 @@ pub fn ingest_file(store: &GraphStore, path: &Path, opts: &ParseOptions) -> File
 /// so fewer commits are faster, and a killed ingest loses at most one batch (re-running
 /// it stores just those documents again).
 pub const DEFAULT_BATCH_QUADS: usize = 1_000_000;
+
+/// Quads an ingest writes from which it suggests `referat optimize` (one default batch,
+/// about 500 documents): below that the sorted files it leaves cost readers little.
+pub const OPTIMIZE_HINT_QUADS: usize = DEFAULT_BATCH_QUADS;
 
 /// Ingests many files: new documents are bulk-loaded in atomic batches, changed ones are
 /// replaced one transaction each. A file's result is handed out only once it is in the
@@ -448,70 +451,17 @@ pub fn parse_ahead(
     workers: usize,
     mut consume: impl FnMut(&Path, Result<Read, String>),
 ) {
-    if workers == 0 || files.len() < 2 {
-        for f in files {
-            consume(f, read_guarded(f, opts, check));
-        }
-        return;
-    }
-    struct Shared {
-        next: usize,
-        consumed: usize,
-        stop: bool,
-        ready: BTreeMap<usize, Result<Read, String>>,
-    }
-    let state = Mutex::new(Shared {
-        next: 0,
-        consumed: 0,
-        stop: false,
-        ready: BTreeMap::new(),
-    });
-    let changed = Condvar::new();
-    let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
-    // Whatever way the consumer leaves (a panic included), the workers must not wait for it.
-    struct StopOnDrop<'a>(&'a Mutex<Shared>, &'a Condvar);
-    impl Drop for StopOnDrop<'_> {
-        fn drop(&mut self) {
-            self.0.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
-            self.1.notify_all();
-        }
-    }
-    std::thread::scope(|scope| {
-        let _stop = StopOnDrop(&state, &changed);
-        for _ in 0..workers.min(files.len()) {
-            scope.spawn(|| loop {
-                let i = {
-                    let mut st = lock();
-                    while !st.stop && st.next < files.len() && st.next >= st.consumed + PARSE_AHEAD
-                    {
-                        st = changed.wait(st).unwrap_or_else(PoisonError::into_inner);
-                    }
-                    if st.stop || st.next >= files.len() {
-                        return;
-                    }
-                    st.next += 1;
-                    st.next - 1
-                };
-                let parsed = read_guarded(&files[i], opts, check);
-                lock().ready.insert(i, parsed);
-                changed.notify_all();
-            });
-        }
-        for (i, f) in files.iter().enumerate() {
-            let parsed = {
-                let mut st = lock();
-                loop {
-                    if let Some(p) = st.ready.remove(&i) {
-                        st.consumed = i + 1;
-                        break p;
-                    }
-                    st = changed.wait(st).unwrap_or_else(PoisonError::into_inner);
-                }
-            };
-            changed.notify_all();
+    let taken: Result<(), std::convert::Infallible> = crate::workers::map_in_order(
+        files,
+        workers,
+        PARSE_AHEAD,
+        |f| read_guarded(f, opts, check),
+        |f, parsed| {
             consume(f, parsed);
-        }
-    });
+            Ok(())
+        },
+    );
+    let Ok(()) = taken;
 }
 
 impl Summary {

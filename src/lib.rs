@@ -17,6 +17,7 @@ pub mod query;
 pub mod rdf;
 pub mod store;
 pub mod text;
+pub mod workers;
 
 pub use model::Minutes;
 pub use parse::{parse_file, ParseError, ParseOptions};

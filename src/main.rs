@@ -379,6 +379,15 @@ fn run(cli: Cli) -> Result<()> {
                 summary.quads_written,
                 gs.document_count()?
             )?;
+            if summary.quads_written >= ingest::OPTIMIZE_HINT_QUADS {
+                // Bulk loading leaves many overlapping sorted files, and every term a
+                // reader decodes is then looked up in each of them (bench/RESULTS.md).
+                say!(
+                    "referat: tip: this ingest bulk-loaded {} quads into many sorted files; `referat --store {} optimize` merges them, after which exports run several times and large queries a little faster",
+                    summary.quads_written,
+                    gs.path().display()
+                );
+            }
             if summary.failed > 0 || !walk_errors.is_empty() {
                 anyhow::bail!(
                     "{} of {} inputs failed",

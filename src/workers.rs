@@ -1,0 +1,148 @@
+//! Work spread over threads, results taken in input order.
+//!
+//! Two stages need it: an ingest parses the next files while the writer stores the last
+//! ones, and an export decodes the next graphs while the last ones are written. Both must
+//! keep the input's order (an ingest reports and stores files in the order given; an export
+//! is byte-identical from run to run) and both must bound what waits in memory.
+
+use std::collections::BTreeMap;
+use std::sync::{Condvar, Mutex, PoisonError};
+
+/// Runs `work` on every item on `workers` threads and hands each result to `take` on the
+/// calling thread, in input order, with the workers at most `ahead` items past the last one
+/// taken (so memory holds at most that many results). The first error `take` returns
+/// stops the workers and is returned. With `workers == 0`, or a single item, everything
+/// runs on the calling thread.
+pub fn map_in_order<T: Sync, R: Send, E>(
+    items: &[T],
+    workers: usize,
+    ahead: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut take: impl FnMut(&T, R) -> Result<(), E>,
+) -> Result<(), E> {
+    if workers == 0 || items.len() < 2 {
+        for item in items {
+            take(item, work(item))?;
+        }
+        return Ok(());
+    }
+    let ahead = ahead.max(1);
+    struct Shared<R> {
+        next: usize,
+        taken: usize,
+        stop: bool,
+        ready: BTreeMap<usize, R>,
+    }
+    let state = Mutex::new(Shared {
+        next: 0,
+        taken: 0,
+        stop: false,
+        ready: BTreeMap::new(),
+    });
+    let changed = Condvar::new();
+    let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
+    // Whatever way the caller leaves (an error, a panic), the workers must not wait for it.
+    struct StopOnDrop<'a, R>(&'a Mutex<Shared<R>>, &'a Condvar);
+    impl<R> Drop for StopOnDrop<'_, R> {
+        fn drop(&mut self) {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+            self.1.notify_all();
+        }
+    }
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&state, &changed);
+        for _ in 0..workers.min(items.len()) {
+            scope.spawn(|| loop {
+                let i = {
+                    let mut st = lock();
+                    while !st.stop && st.next < items.len() && st.next >= st.taken + ahead {
+                        st = changed.wait(st).unwrap_or_else(PoisonError::into_inner);
+                    }
+                    if st.stop || st.next >= items.len() {
+                        return;
+                    }
+                    st.next += 1;
+                    st.next - 1
+                };
+                let result = work(&items[i]);
+                lock().ready.insert(i, result);
+                changed.notify_all();
+            });
+        }
+        for (i, item) in items.iter().enumerate() {
+            let result = {
+                let mut st = lock();
+                loop {
+                    if let Some(r) = st.ready.remove(&i) {
+                        st.taken = i + 1;
+                        break r;
+                    }
+                    st = changed.wait(st).unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            changed.notify_all();
+            take(item, result)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn results_come_in_input_order_and_workers_stay_within_ahead() {
+        let items: Vec<usize> = (0..200).collect();
+        let started = AtomicUsize::new(0);
+        let mut seen = Vec::new();
+        let r: Result<(), ()> = map_in_order(
+            &items,
+            3,
+            4,
+            |&i| {
+                started.fetch_add(1, Ordering::SeqCst);
+                // Later items finish first now and then, to shuffle completion order.
+                if i % 7 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                i * 10
+            },
+            |&i, r| {
+                // Workers never run more than `ahead` items past the last one taken.
+                assert!(started.load(Ordering::SeqCst) <= i + 4 + 1, "item {i}");
+                seen.push((i, r));
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(seen, items.iter().map(|&i| (i, i * 10)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_first_error_stops_the_work() {
+        let items: Vec<usize> = (0..1000).collect();
+        let done = AtomicUsize::new(0);
+        let r = map_in_order(
+            &items,
+            2,
+            8,
+            |&i| {
+                done.fetch_add(1, Ordering::SeqCst);
+                i
+            },
+            |&i, _| if i == 10 { Err(i) } else { Ok(()) },
+        );
+        assert_eq!(r, Err(10));
+        assert!(done.load(Ordering::SeqCst) <= 10 + 8 + 2, "stopped early");
+        let sequential = map_in_order(
+            &items,
+            0,
+            8,
+            |&i| i,
+            |&i, _| if i == 3 { Err(i) } else { Ok(()) },
+        );
+        assert_eq!(sequential, Err(3));
+    }
+}
