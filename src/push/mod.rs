@@ -172,11 +172,23 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
 
     // Hash every graph; a graph is unchanged when the manifest holds exactly its hash and the
     // remote count agrees (a graph dropped behind our back is pushed again).
+    // Only graphs the remote manifest names can be unchanged; the others are read once,
+    // when they are sent. Reading (the store's term look-ups) runs on every core.
     let mut hashes: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for g in &graphs {
-        let text = local::serialise(store, g)?;
-        hashes.insert(g.as_str().to_string(), (text.sha256, text.lines.len()));
-    }
+    let known: Vec<&NamedNode> = graphs
+        .iter()
+        .filter(|g| remote_manifest.contains_key(g.as_str()))
+        .collect();
+    crate::workers::map_in_order(
+        &known,
+        read_workers(),
+        READ_AHEAD,
+        |g| local::serialise(store, g).map(|t| (t.sha256, t.lines.len())),
+        |g, hashed| {
+            hashes.insert(g.as_str().to_string(), hashed?);
+            Ok::<(), anyhow::Error>(())
+        },
+    )?;
     let candidates: Vec<&String> = hashes
         .iter()
         .filter(|(g, (h, _))| {
@@ -193,73 +205,86 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
         .collect();
 
     let mut pushed_since_rewrite = 0usize;
-    for g in &graphs {
-        let name = g.as_str().to_string();
-        bar.set_message(short_name(&name, base));
-        if unchanged.contains(&name) {
-            report.skipped.push(name);
-            bar.inc(1);
-            continue;
-        }
-        match push_graph(store, g, &mut remote, opts) {
-            Ok((sha, n)) => {
-                report.triples += n as u64;
-                // Append the new hash; the graph's old hash goes with the next rewrite
-                // (until then two hashes mean "unknown", so a crash never causes a skip).
-                let entry = format!("<{name}> <{p_sha}> \"{sha}\" .\n");
-                match remote.write_graph(&manifest_graph, entry.into_bytes(), false) {
-                    Ok(()) => {}
-                    Err(RemoteError::Fatal(m)) => {
-                        bar.finish_and_clear();
-                        return Err(anyhow::anyhow!(m));
-                    }
-                    Err(RemoteError::Failed(m)) => {
-                        if manifest.remove(&name).is_some() {
-                            manifest_dirty = true;
-                        }
-                        report
-                            .failed
-                            .push((name, format!("recording it in the push manifest: {m}")));
-                        bar.inc(1);
-                        continue;
-                    }
-                }
-                let set = manifest.entry(name.clone()).or_default();
-                if !set.is_empty() {
-                    manifest_dirty = true;
-                }
-                set.clear();
-                set.insert(sha);
-                report.pushed.push(name);
-                pushed_since_rewrite += 1;
-                if pushed_since_rewrite >= opts.manifest_every.max(1) && manifest_dirty {
-                    match write_manifest(&mut remote, &manifest_graph, &p_sha, &manifest) {
-                        Ok(()) => manifest_dirty = false,
-                        Err(RemoteError::Fatal(m)) => {
-                            bar.finish_and_clear();
-                            return Err(anyhow::anyhow!(m));
-                        }
-                        // Not fatal: a stale manifest only makes the next push send more.
+    let to_send: Vec<&NamedNode> = graphs
+        .iter()
+        .filter(|g| {
+            let skip = unchanged.contains(&g.as_str().to_string());
+            if skip {
+                report.skipped.push(g.as_str().to_string());
+                bar.inc(1);
+            }
+            !skip
+        })
+        .collect();
+    // The next graphs are read and serialised on the other cores while one is sent.
+    let sent = crate::workers::map_in_order(
+        &to_send,
+        read_workers(),
+        READ_AHEAD,
+        |g| local::serialise(store, g),
+        |g, text| {
+            let name = g.as_str().to_string();
+            bar.set_message(short_name(&name, base));
+            let sent = text
+                .map_err(|e| RemoteError::Failed(format!("reading the local graph: {e}")))
+                .and_then(|text| send_graph(g, &text, &mut remote, opts));
+            match sent {
+                Ok((sha, n)) => {
+                    report.triples += n as u64;
+                    hashes.insert(name.clone(), (sha.clone(), n));
+                    // Append the new hash; the graph's old hash goes with the next rewrite
+                    // (until then two hashes mean "unknown", so a crash never causes a skip).
+                    let entry = format!("<{name}> <{p_sha}> \"{sha}\" .\n");
+                    match remote.write_graph(&manifest_graph, entry.into_bytes(), false) {
+                        Ok(()) => {}
+                        Err(RemoteError::Fatal(m)) => return Err(anyhow::anyhow!(m)),
                         Err(RemoteError::Failed(m)) => {
-                            report.failed.push((manifest_graph.clone(), m))
+                            if manifest.remove(&name).is_some() {
+                                manifest_dirty = true;
+                            }
+                            report
+                                .failed
+                                .push((name, format!("recording it in the push manifest: {m}")));
+                            bar.inc(1);
+                            return Ok(());
                         }
                     }
-                    pushed_since_rewrite = 0;
+                    let set = manifest.entry(name.clone()).or_default();
+                    if !set.is_empty() {
+                        manifest_dirty = true;
+                    }
+                    set.clear();
+                    set.insert(sha);
+                    report.pushed.push(name);
+                    pushed_since_rewrite += 1;
+                    if pushed_since_rewrite >= opts.manifest_every.max(1) && manifest_dirty {
+                        match write_manifest(&mut remote, &manifest_graph, &p_sha, &manifest) {
+                            Ok(()) => manifest_dirty = false,
+                            Err(RemoteError::Fatal(m)) => return Err(anyhow::anyhow!(m)),
+                            // Not fatal: a stale manifest only makes the next push send more.
+                            Err(RemoteError::Failed(m)) => {
+                                report.failed.push((manifest_graph.clone(), m))
+                            }
+                        }
+                        pushed_since_rewrite = 0;
+                    }
+                }
+                Err(RemoteError::Fatal(m)) => return Err(anyhow::anyhow!(m)),
+                Err(RemoteError::Failed(m)) => {
+                    // The remote graph may be half replaced: forget its hash so it is retried.
+                    if manifest.remove(&name).is_some() {
+                        manifest_dirty = true;
+                    }
+                    report.failed.push((name, m));
                 }
             }
-            Err(RemoteError::Fatal(m)) => {
-                bar.finish_and_clear();
-                return Err(anyhow::anyhow!(m));
-            }
-            Err(RemoteError::Failed(m)) => {
-                // The remote graph may be half replaced: forget its hash so it is retried.
-                if manifest.remove(&name).is_some() {
-                    manifest_dirty = true;
-                }
-                report.failed.push((name, m));
-            }
-        }
-        bar.inc(1);
+            bar.inc(1);
+            Ok(())
+        },
+    );
+    if let Err(e) = sent {
+        bar.finish_and_clear();
+        return Err(e);
     }
 
     if args.delete_missing {
@@ -318,23 +343,30 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
     Ok(report)
 }
 
+/// Threads that read graphs for a push: all cores (reading is the store's term look-ups;
+/// sending waits on the remote).
+fn read_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// Graphs read ahead of the one being sent (each a few thousand triples of text).
+const READ_AHEAD: usize = 16;
+
 /// Sends one graph (PUT, then POST for further batches); returns its hash and triple count.
-fn push_graph(
-    store: &GraphStore,
+fn send_graph(
     g: &NamedNode,
+    text: &local::GraphText,
     remote: &mut Remote,
     opts: &PushOptions,
 ) -> Result<(String, usize), RemoteError> {
-    let text = local::serialise(store, g)
-        .map_err(|e| RemoteError::Failed(format!("reading the local graph: {e}")))?;
-    for (i, range) in local::batches(&text, opts.batch_triples, opts.batch_bytes)
+    for (i, range) in local::batches(text, opts.batch_triples, opts.batch_bytes)
         .into_iter()
         .enumerate()
     {
         let body: Vec<u8> = text.lines[range].concat().into_bytes();
         remote.write_graph(g.as_str(), body, i == 0)?;
     }
-    Ok((text.sha256, text.lines.len()))
+    Ok((text.sha256.clone(), text.lines.len()))
 }
 
 fn read_manifest(
