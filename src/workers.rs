@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, PoisonError};
 
 /// Runs `work` on every item on `workers` threads and hands each result to `take` on the
-/// calling thread, in input order, with the workers at most `ahead` items past the last one
-/// taken (so memory holds at most that many results). The first error `take` returns
-/// stops the workers and is returned. With `workers == 0`, or a single item, everything
-/// runs on the calling thread.
+/// calling thread, in input order, with the workers at most `ahead` items past the one
+/// being taken (so memory holds at most `ahead` results besides it). The first error
+/// `take` returns stops the workers and is returned; a panic in `work` stops them too and
+/// is resumed on the calling thread (never a wait for a result that cannot come). With
+/// `workers == 0`, or a single item, everything runs on the calling thread.
 pub fn map_in_order<T: Sync, R: Send, E>(
     items: &[T],
     workers: usize,
@@ -31,7 +32,7 @@ pub fn map_in_order<T: Sync, R: Send, E>(
         next: usize,
         taken: usize,
         stop: bool,
-        ready: BTreeMap<usize, R>,
+        ready: BTreeMap<usize, std::thread::Result<R>>,
     }
     let state = Mutex::new(Shared {
         next: 0,
@@ -64,7 +65,8 @@ pub fn map_in_order<T: Sync, R: Send, E>(
                     st.next += 1;
                     st.next - 1
                 };
-                let result = work(&items[i]);
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&items[i])));
                 lock().ready.insert(i, result);
                 changed.notify_all();
             });
@@ -81,7 +83,10 @@ pub fn map_in_order<T: Sync, R: Send, E>(
                 }
             };
             changed.notify_all();
-            take(item, result)?;
+            match result {
+                Ok(r) => take(item, r)?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
         Ok(())
     })
@@ -118,6 +123,25 @@ mod tests {
         );
         assert_eq!(r, Ok(()));
         assert_eq!(seen, items.iter().map(|&i| (i, i * 10)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panic_in_the_work_reaches_the_caller() {
+        let items: Vec<usize> = (0..100).collect();
+        let outcome = std::panic::catch_unwind(|| {
+            map_in_order(
+                &items,
+                2,
+                4,
+                |&i| {
+                    assert!(i != 5, "item 5 fails");
+                    i
+                },
+                |_, _| Ok::<(), ()>(()),
+            )
+        });
+        let panic = outcome.expect_err("the panic is resumed");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"item 5 fails"));
     }
 
     #[test]

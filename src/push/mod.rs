@@ -182,7 +182,7 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
     crate::workers::map_in_order(
         &known,
         read_workers(),
-        READ_AHEAD,
+        read_ahead(),
         |g| local::serialise(store, g).map(|t| (t.sha256, t.lines.len())),
         |g, hashed| {
             hashes.insert(g.as_str().to_string(), hashed?);
@@ -220,7 +220,7 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
     let sent = crate::workers::map_in_order(
         &to_send,
         read_workers(),
-        READ_AHEAD,
+        read_ahead(),
         |g| local::serialise(store, g),
         |g, text| {
             let name = g.as_str().to_string();
@@ -349,8 +349,11 @@ fn read_workers() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
-/// Graphs read ahead of the one being sent (each a few thousand triples of text).
-const READ_AHEAD: usize = 16;
+/// Graphs read ahead of the one being sent (each a few thousand triples of text): two per
+/// reading thread keep them busy.
+fn read_ahead() -> usize {
+    2 * read_workers()
+}
 
 /// Sends one graph (PUT, then POST for further batches); returns its hash and triple count.
 fn send_graph(
