@@ -349,9 +349,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
             };
             // One core writes; the others parse the next files meanwhile.
-            let workers = std::thread::available_parallelism()
-                .map_or(1, |n| n.get().saturating_sub(1))
-                .max(1);
+            let workers = referat::workers::cores().saturating_sub(1).max(1);
             // Files the store already holds unchanged are hashed, not parsed.
             let unchanged = ingest::UnchangedCheck::new(&gs, files.len());
             ingest::parse_ahead(&files, &opts, Some(&unchanged), workers, |f, parsed| {

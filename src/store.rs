@@ -110,7 +110,7 @@ const BULK_LOAD_MEMORY_MB: usize = 128;
 
 /// Threads the bulk loader sorts and writes chunks on.
 fn bulk_load_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    crate::workers::cores()
 }
 
 /// Quads handed to the bulk loader at a time: exactly what it takes per thread within

@@ -8,6 +8,11 @@
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, PoisonError};
 
+/// The cores this process may use (1 when that cannot be told).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
 /// Runs `work` on every item on `workers` threads and hands each result to `take` on the
 /// calling thread, in input order, with the workers at most `ahead` items past the one
 /// being taken (so memory holds at most `ahead` results besides it). The first error

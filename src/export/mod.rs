@@ -195,7 +195,7 @@ pub fn sorted_quads(gs: &GraphStore, graphs: &[NamedNode], all: bool) -> Result<
 /// time (Oxigraph looks up every term longer than 16 bytes in its dictionary, one RocksDB
 /// read each) and graphs read independently, while writing them out is light.
 fn read_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    crate::workers::cores()
 }
 
 /// Graphs read ahead of the one being written: two per thread keep them busy (16 gave

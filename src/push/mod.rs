@@ -346,7 +346,7 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
 /// Threads that read graphs for a push: all cores (reading is the store's term look-ups;
 /// sending waits on the remote).
 fn read_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    crate::workers::cores()
 }
 
 /// Graphs read ahead of the one being sent (each a few thousand triples of text): two per
