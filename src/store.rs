@@ -147,6 +147,16 @@ struct Record {
     exists: bool,
 }
 
+impl Record {
+    /// The graph is there and recorded with these bytes' hash and this extraction: an
+    /// ingest of the file would change nothing.
+    fn is_current(&self, sha: &Literal, version: &Literal) -> bool {
+        self.exists
+            && self.sha == Some(Term::from(sha.clone()))
+            && self.version == Some(Term::from(version.clone()))
+    }
+}
+
 /// Hashes of every graph the store had a record of when the list was read (one scan, after
 /// an ingest's first documents), plus every graph the ingest has staged. A document whose graph is not among them
 /// is new, and needs none of the three look-ups per document (manifest record, graph)
@@ -519,13 +529,10 @@ impl GraphStore {
     /// [`stage`]: Self::stage
     pub fn holds_unchanged(&self, path: &str, sha256: &str) -> Result<bool, StoreError> {
         let graph = rdf::document_graph_of_path(path, &self.config);
-        let record = self.record_of(&graph)?;
-        Ok(record.exists
-            && record.sha == Some(Term::from(Literal::new_simple_literal(sha256)))
-            && record.version
-                == Some(Term::from(Literal::new_simple_literal(
-                    self.extraction_key(),
-                ))))
+        Ok(self.record_of(&graph)?.is_current(
+            &Literal::new_simple_literal(sha256),
+            &Literal::new_simple_literal(self.extraction_key()),
+        ))
     }
 
     /// What the manifest records of a document graph, and whether the graph is there.
@@ -577,19 +584,12 @@ impl GraphStore {
             Some(known) => known.surely_new(self, &graph)?,
             None => false,
         };
-        let Record {
-            sha: known_sha,
-            version: known_ver,
-            exists,
-        } = if surely_new {
+        let record = if surely_new {
             Record::default()
         } else {
             self.record_of(&graph)?
         };
-        if exists
-            && known_sha.as_ref() == Some(&Term::from(sha.clone()))
-            && known_ver.as_ref() == Some(&Term::from(ver.clone()))
-        {
+        if record.is_current(&sha, &ver) {
             return Ok(Staged::Done(IngestOutcome::Unchanged, 0));
         }
         let quads = rdf::to_quads(minutes, &self.config);
@@ -598,9 +598,9 @@ impl GraphStore {
         digests.sort();
         let shared = Literal::new_simple_literal(digests.join(" "));
         let entries = [(p_sha, sha), (p_ver, ver), (p_shared, shared)];
-        if exists || known_sha.is_some() || known_ver.is_some() {
+        if record.exists || record.sha.is_some() || record.version.is_some() {
             self.replace_graph(&graph, quads.all(), &entries)?;
-            let outcome = if exists {
+            let outcome = if record.exists {
                 IngestOutcome::Replaced
             } else {
                 IngestOutcome::Added

@@ -13,6 +13,19 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
+/// [`map_in_order`] on every core, two items ahead per thread (enough to keep them busy;
+/// 16 gave the same time and peak memory exporting 10 000 documents). For reading the
+/// store's graphs, nearly all of an export's or a push's time (a dictionary look-up per
+/// long term), while the calling thread writes or sends them in order.
+pub fn map_in_order_on_all_cores<T: Sync, R: Send, E>(
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+    take: impl FnMut(&T, R) -> Result<(), E>,
+) -> Result<(), E> {
+    let n = cores();
+    map_in_order(items, n, 2 * n, work, take)
+}
+
 /// Runs `work` on every item on `workers` threads and hands each result to `take` on the
 /// calling thread, in input order, with the workers at most `ahead` items past the one
 /// being taken (so memory holds at most `ahead` results besides it). The first error

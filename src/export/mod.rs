@@ -177,31 +177,21 @@ pub fn sorted_quads(gs: &GraphStore, graphs: &[NamedNode], all: bool) -> Result<
         names.push(GraphNameRef::DefaultGraph);
     }
     let mut keyed: Vec<(String, Quad)> = Vec::new();
-    crate::workers::map_in_order(
+    crate::workers::map_in_order_on_all_cores(
         &names,
-        read_workers(),
-        read_ahead(),
         |g| keyed_quads_of(gs, *g),
         |_, quads| {
             keyed.extend(quads?);
             Ok::<(), anyhow::Error>(())
         },
     )?;
+    Ok(by_key(keyed))
+}
+
+/// The quads in the order of their keys.
+fn by_key(mut keyed: Vec<(String, Quad)>) -> Vec<Quad> {
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(keyed.into_iter().map(|(_, q)| q).collect())
-}
-
-/// Threads that read graphs for an export: all cores. Reading is nearly all of an export's
-/// time (Oxigraph looks up every term longer than 16 bytes in its dictionary, one RocksDB
-/// read each) and graphs read independently, while writing them out is light.
-fn read_workers() -> usize {
-    crate::workers::cores()
-}
-
-/// Graphs read ahead of the one being written: two per thread keep them busy (16 gave
-/// the same time and peak memory on 10 000 documents), and memory holds a few graphs.
-fn read_ahead() -> usize {
-    2 * read_workers()
+    keyed.into_iter().map(|(_, q)| q).collect()
 }
 
 /// The quads of one graph with their sort keys, unsorted.
@@ -299,10 +289,8 @@ pub fn write_format(
         names.sort_by(|a, b| a.0.cmp(&b.0));
         let mut w = serializer(format)?.for_writer(out);
         // The next graphs are read and sorted on the other threads while one is written.
-        crate::workers::map_in_order(
+        crate::workers::map_in_order_on_all_cores(
             &names,
-            read_workers(),
-            read_ahead(),
             |(_, g)| sorted_quads_of(gs, g.as_ref()),
             |_, quads| {
                 for q in quads? {
@@ -319,9 +307,7 @@ pub fn write_format(
 }
 
 fn sorted_quads_of(gs: &GraphStore, g: GraphNameRef<'_>) -> Result<Vec<Quad>> {
-    let mut keyed = keyed_quads_of(gs, g)?;
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(keyed.into_iter().map(|(_, q)| q).collect())
+    Ok(by_key(keyed_quads_of(gs, g)?))
 }
 
 /// Counts the bytes written through it (for the summary line of a streamed export).

@@ -170,19 +170,17 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
 
     let bar = progress_bar(args.quiet, graphs.len() as u64);
 
-    // Hash every graph; a graph is unchanged when the manifest holds exactly its hash and the
-    // remote count agrees (a graph dropped behind our back is pushed again).
-    // Only graphs the remote manifest names can be unchanged; the others are read once,
-    // when they are sent. Reading (the store's term look-ups) runs on every core.
+    // A graph is unchanged when the manifest holds exactly its hash and the remote count
+    // agrees (a graph dropped behind our back is pushed again). Only graphs the remote
+    // manifest names can be, so only those are hashed now; the others are read once, when
+    // they are sent.
     let mut hashes: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let known: Vec<&NamedNode> = graphs
         .iter()
         .filter(|g| remote_manifest.contains_key(g.as_str()))
         .collect();
-    crate::workers::map_in_order(
+    crate::workers::map_in_order_on_all_cores(
         &known,
-        read_workers(),
-        read_ahead(),
         |g| local::serialise(store, g).map(|t| (t.sha256, t.lines.len())),
         |g, hashed| {
             hashes.insert(g.as_str().to_string(), hashed?);
@@ -205,22 +203,16 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
         .collect();
 
     let mut pushed_since_rewrite = 0usize;
-    let to_send: Vec<&NamedNode> = graphs
+    let (skipped, to_send): (Vec<&NamedNode>, Vec<&NamedNode>) = graphs
         .iter()
-        .filter(|g| {
-            let skip = unchanged.contains(&g.as_str().to_string());
-            if skip {
-                report.skipped.push(g.as_str().to_string());
-                bar.inc(1);
-            }
-            !skip
-        })
-        .collect();
+        .partition(|g| unchanged.contains(&g.as_str().to_string()));
+    report
+        .skipped
+        .extend(skipped.iter().map(|g| g.as_str().to_string()));
+    bar.inc(skipped.len() as u64);
     // The next graphs are read and serialised on the other cores while one is sent.
-    let sent = crate::workers::map_in_order(
+    let sent = crate::workers::map_in_order_on_all_cores(
         &to_send,
-        read_workers(),
-        read_ahead(),
         |g| local::serialise(store, g),
         |g, text| {
             let name = g.as_str().to_string();
@@ -341,18 +333,6 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
     report.traffic = remote.traffic;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
-}
-
-/// Threads that read graphs for a push: all cores (reading is the store's term look-ups;
-/// sending waits on the remote).
-fn read_workers() -> usize {
-    crate::workers::cores()
-}
-
-/// Graphs read ahead of the one being sent (each a few thousand triples of text): two per
-/// reading thread keep them busy.
-fn read_ahead() -> usize {
-    2 * read_workers()
 }
 
 /// Sends one graph (PUT, then POST for further batches); returns its hash and triple count.
