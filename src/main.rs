@@ -149,6 +149,11 @@ enum Command {
         /// documents are gone here (not for a remote that several stores push to).
         #[arg(long)]
         delete_missing: bool,
+        /// Graphs read and sent at once (1 to 64): more hide a distant store's latency,
+        /// 1 spares a busy shared one.
+        #[arg(long, value_name = "N", default_value_t = 4,
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallel: u16,
         /// No progress output.
         #[arg(long, short)]
         quiet: bool,
@@ -516,6 +521,7 @@ fn run(cli: Cli) -> Result<()> {
             user,
             password_env,
             delete_missing,
+            parallel,
             quiet,
         } => {
             let gs = open_store_read_only(cli.store, &cli.base)?;
@@ -525,6 +531,7 @@ fn run(cli: Cli) -> Result<()> {
                 user,
                 password_env,
                 delete_missing,
+                parallel: Some(usize::from(parallel)),
                 quiet,
             };
             writeln!(out, "{}", referat::push::run(&gs, &args)?)?;

@@ -1,9 +1,10 @@
 //! Work spread over threads, results taken in input order.
 //!
-//! Two stages need it: an ingest parses the next files while the writer stores the last
-//! ones, and an export decodes the next graphs while the last ones are written. Both must
-//! keep the input's order (an ingest reports and stores files in the order given; an export
-//! is byte-identical from run to run) and both must bound what waits in memory.
+//! Three stages need it: an ingest parses the next files while the writer stores the last
+//! ones, an export decodes the next graphs while the last ones are written, and a push sends
+//! several graphs at once while their outcomes are recorded. All must keep the input's order
+//! (an ingest reports and stores files in the order given; an export is byte-identical from
+//! run to run; a push records what it sent in order) and bound what waits in memory.
 
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -15,8 +16,8 @@ pub fn cores() -> usize {
 
 /// [`map_in_order`] on every core, two items ahead per thread (enough to keep them busy;
 /// 16 gave the same time and peak memory exporting 10 000 documents). For reading the
-/// store's graphs, nearly all of an export's or a push's time (a dictionary look-up per
-/// long term), while the calling thread writes or sends them in order.
+/// store's graphs, nearly all of an export's time (a dictionary look-up per long term),
+/// while the calling thread writes them in order, and for a push's hashing.
 pub fn map_in_order_on_all_cores<T: Sync, R: Send, E>(
     items: &[T],
     work: impl Fn(&T) -> R + Sync,

@@ -4,6 +4,7 @@
 
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::StatusCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use url::Url;
 
@@ -56,14 +57,17 @@ pub struct Traffic {
     pub queries: u64,
 }
 
-/// One remote store: its SPARQL endpoint and its Graph Store endpoint.
+/// One remote store: its SPARQL endpoint and its Graph Store endpoint. Shared by the
+/// threads that send graphs at once (`&self` everywhere; the client pools connections).
 pub struct Remote {
     client: Client,
     endpoint: Url,
     graph_store: Url,
     credentials: Option<Credentials>,
     policy: RetryPolicy,
-    pub traffic: Traffic,
+    writes: AtomicU64,
+    bytes: AtomicU64,
+    queries: AtomicU64,
 }
 
 /// What kind of endpoint a request went to, for the error messages.
@@ -93,8 +97,19 @@ impl Remote {
             graph_store,
             credentials,
             policy,
-            traffic: Traffic::default(),
+            writes: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            queries: AtomicU64::new(0),
         })
+    }
+
+    /// What was sent so far.
+    pub fn traffic(&self) -> Traffic {
+        Traffic {
+            writes: self.writes.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            queries: self.queries.load(Ordering::Relaxed),
+        }
     }
 
     /// The Graph Store endpoint in use.
@@ -117,10 +132,10 @@ impl Remote {
 
     /// Runs a SELECT query and returns its rows as (variable → plain value) maps, in order.
     pub fn select(
-        &mut self,
+        &self,
         query: &str,
     ) -> Result<Vec<std::collections::HashMap<String, String>>, RemoteError> {
-        self.traffic.queries += 1;
+        self.queries.fetch_add(1, Ordering::Relaxed);
         let url = self.endpoint.clone();
         let resp = self.send(Kind::Sparql, &url, "query", false, || {
             self.auth(
@@ -138,7 +153,7 @@ impl Remote {
 
     /// Replaces (`replace`: PUT) or extends (POST) a remote graph with N-Triples.
     pub fn write_graph(
-        &mut self,
+        &self,
         graph: &str,
         body: Vec<u8>,
         replace: bool,
@@ -157,18 +172,18 @@ impl Remote {
                     .body(body.clone()),
             )
         })?;
-        self.traffic.writes += 1;
-        self.traffic.bytes += len;
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
         Ok(())
     }
 
     /// Deletes a remote graph; a graph that is already gone (404) is not an error.
-    pub fn delete_graph(&mut self, graph: &str) -> Result<(), RemoteError> {
+    pub fn delete_graph(&self, graph: &str) -> Result<(), RemoteError> {
         let url = self.graph_url(graph);
         self.send(Kind::GraphStore, &url, "DELETE", true, || {
             self.auth(self.client.delete(url.clone()))
         })?;
-        self.traffic.writes += 1;
+        self.writes.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
