@@ -149,9 +149,9 @@ enum Command {
         /// documents are gone here (not for a remote that several stores push to).
         #[arg(long)]
         delete_missing: bool,
-        /// Graphs read and sent at once (1 to 64): more hide a distant store's latency,
-        /// 1 spares a busy shared one.
-        #[arg(long, value_name = "N", default_value_t = 4,
+        /// Writes to the remote store at once (1 to 64): more can hide a distant store's
+        /// network latency; the next graphs are read while one is sent either way.
+        #[arg(long, value_name = "N", default_value_t = 1,
               value_parser = clap::value_parser!(u16).range(1..=64))]
         parallel: u16,
         /// No progress output.

@@ -14,6 +14,48 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
+/// At most a given number of callers inside [`Permits::run`] at once. A push reads graphs
+/// on every core but keeps only `--parallel` requests in flight, so that even one request
+/// at a time has the next graph read while it is sent.
+pub struct Permits {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Permits {
+    /// `n` at once (at least one).
+    pub fn new(n: usize) -> Self {
+        Permits {
+            free: Mutex::new(n.max(1)),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits for a permit, runs `f`, and gives the permit back, also when `f` panics.
+    pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
+        let lock = || self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        {
+            let mut free = lock();
+            while *free == 0 {
+                free = self
+                    .freed
+                    .wait(free)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            *free -= 1;
+        }
+        struct Release<'a>(&'a Permits);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+                self.0.freed.notify_one();
+            }
+        }
+        let _release = Release(self);
+        f()
+    }
+}
+
 /// [`map_in_order`] on every core, two items ahead per thread (enough to keep them busy;
 /// 16 gave the same time and peak memory exporting 10 000 documents). For reading the
 /// store's graphs, nearly all of an export's time (a dictionary look-up per long term),
@@ -142,6 +184,41 @@ mod tests {
         );
         assert_eq!(r, Ok(()));
         assert_eq!(seen, items.iter().map(|&i| (i, i * 10)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn permits_bound_the_callers_inside_and_come_back_after_a_panic() {
+        let permits = Permits::new(3);
+        let (inside, most, done) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    for _ in 0..5 {
+                        permits.run(|| {
+                            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            done.fetch_add(1, Ordering::SeqCst);
+                        })
+                    }
+                });
+            }
+        });
+        assert_eq!(done.load(Ordering::SeqCst), 40);
+        let most = most.load(Ordering::SeqCst);
+        assert!((1..=3).contains(&most), "{most} inside at once");
+        // A panic gives its permit back: with one permit, the next caller still gets in.
+        let one = Permits::new(1);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            one.run(|| panic!("inside"));
+        }));
+        assert!(caught.is_err());
+        assert_eq!(one.run(|| 7), 7);
     }
 
     #[test]

@@ -369,6 +369,8 @@ struct Faults {
     auth: Mutex<Option<(String, String)>>,
     /// Requests seen (method, url).
     seen: Mutex<Vec<(String, String)>>,
+    /// Keep only the first ten triples of this many PUTs, and answer them as done.
+    truncate: AtomicUsize,
     /// Answer Graph Store requests to a URL containing this text with 500, after letting
     /// this many through.
     broken: Mutex<Option<(String, usize)>>,
@@ -537,7 +539,16 @@ fn handle(
                     }
                     let parser = RdfParser::from_format(RdfFormat::NTriples)
                         .with_default_graph(GraphName::NamedNode(g.clone()));
-                    for q in parser.for_slice(body.as_bytes()) {
+                    let keep = if method == "PUT"
+                        && f.truncate
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok()
+                    {
+                        10
+                    } else {
+                        usize::MAX
+                    };
+                    for q in parser.for_slice(body.as_bytes()).take(keep) {
                         match q {
                             Ok(q) => {
                                 store.insert(&q).expect("insert");
@@ -820,4 +831,42 @@ fn graphs_are_recorded_in_batches_and_resent_when_recording_failed() {
     let r = push::push(&gs, &args(&srv), &opts).expect("push after the repair");
     assert!(r.failed.is_empty() && r.mismatched.is_empty(), "{r:?}");
     assert_eq!((r.pushed.len(), r.skipped.len()), (all.len(), 0));
+}
+
+/// A store that answers a write as done but keeps only part of it: the count check finds
+/// the graph, which is sent once more.
+#[test]
+fn a_graph_the_store_kept_only_part_of_is_sent_again() {
+    let work = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&work.path().join("store"));
+    let all = graph_names(&gs);
+    let srv = TestServer::start();
+    srv.faults.truncate.store(1, Ordering::SeqCst);
+    let args = PushArgs {
+        endpoint: format!("http://127.0.0.1:{}/query", srv.port),
+        parallel: Some(2),
+        quiet: true,
+        ..PushArgs::default()
+    };
+    let r = push::push(&gs, &args, &fast()).expect("push");
+    assert!(r.failed.is_empty() && r.mismatched.is_empty(), "{r:?}");
+    assert_eq!(r.pushed.len(), all.len());
+    assert_eq!(r.resent.len(), 1, "{:?}", r.resent);
+    assert!(r.summary().contains("1 sent again"), "{}", r.summary());
+    for g in &all {
+        let local = gs
+            .store()
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(oxigraph::model::NamedNodeRef::new(g).expect("iri").into()),
+            )
+            .count();
+        let endpoint = format!("http://127.0.0.1:{}/query", srv.port);
+        assert_eq!(remote_count(&endpoint, g), local, "{g}");
+    }
+    // Recorded with its full content: the next push skips everything.
+    let again = push::push(&gs, &args, &fast()).expect("push again");
+    assert_eq!((again.pushed.len(), again.skipped.len()), (0, all.len()));
 }
