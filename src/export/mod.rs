@@ -11,11 +11,12 @@
 pub mod catalog;
 pub mod jsonld;
 pub mod tables;
+pub mod union;
 
 use crate::store::GraphStore;
 use anyhow::{anyhow, bail, Context, Result};
-use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Triple};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Triple, TripleRef};
 use sha2::Digest;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -302,8 +303,57 @@ pub fn write_format(
         w.finish()?;
         return Ok(());
     }
-    let quads = sorted_quads(gs, graphs, all)?;
-    write_rdf(format, &quads, out)
+    write_union(gs, format, graphs, all, out, union::RUN_BYTES)
+}
+
+/// Writes the union of the graphs' triples in a triple format, the same bytes as
+/// [`write_rdf`] of all their quads, in memory that does not follow the store: the
+/// triples' N-Triples lines are sorted in runs of about `run_bytes` ([`union`]), merged,
+/// and read back into the format's serialiser.
+pub fn write_union(
+    gs: &GraphStore,
+    format: Format,
+    graphs: &[NamedNode],
+    all: bool,
+    out: &mut dyn Write,
+    run_bytes: usize,
+) -> Result<()> {
+    let mut names: Vec<GraphNameRef<'_>> = graphs.iter().map(|g| g.as_ref().into()).collect();
+    if all {
+        names.push(GraphNameRef::DefaultGraph);
+    }
+    let mut runs = union::Runs::new(run_bytes);
+    crate::workers::map_in_order_on_all_cores(
+        &names,
+        |g| triple_lines_of(gs, *g),
+        |_, lines| {
+            for l in lines? {
+                runs.push(l).context("cannot write a temporary file")?;
+            }
+            Ok::<(), anyhow::Error>(())
+        },
+    )?;
+    let mut w = serializer(format)?.for_writer(out);
+    for q in RdfParser::from_format(RdfFormat::NTriples).for_reader(runs.into_ntriples()) {
+        let q = q.context("cannot read the sorted triples back")?;
+        w.serialize_triple(&Triple::from(q))?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
+/// The N-Triples form of every triple of one graph (the sort key of [`union_triples`]).
+fn triple_lines_of(gs: &GraphStore, g: GraphNameRef<'_>) -> Result<Vec<String>> {
+    gs.store()
+        .quads_for_pattern(None, None, None, Some(g))
+        .map(|q| {
+            let q = q.context("cannot read the store")?;
+            Ok(
+                TripleRef::new(q.subject.as_ref(), q.predicate.as_ref(), q.object.as_ref())
+                    .to_string(),
+            )
+        })
+        .collect()
 }
 
 fn sorted_quads_of(gs: &GraphStore, g: GraphNameRef<'_>) -> Result<Vec<Quad>> {
