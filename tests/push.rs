@@ -49,6 +49,20 @@ fn ingest_paths(gs: &GraphStore, paths: &[PathBuf]) -> Vec<IngestOutcome> {
         .collect()
 }
 
+/// Ingests the June minutes with one decision changed ("Godkendt." → "Godkendt!", the
+/// same number of triples), from a copy under `work`.
+fn ingest_changed_june(gs: &GraphStore, work: &Path) -> Vec<IngestOutcome> {
+    let changed = work.join("changed");
+    std::fs::create_dir_all(&changed).expect("mkdir");
+    let text = std::fs::read_to_string(root().join("corpus").join(JUNE)).expect("corpus");
+    std::fs::write(
+        changed.join(JUNE),
+        text.replacen("Godkendt.", "Godkendt!", 1),
+    )
+    .expect("write");
+    ingest_paths(gs, &[changed.join(JUNE)])
+}
+
 /// The corpus in a fresh on-disk store, plus the links/registries graphs when `link` works.
 fn ingest_corpus(store_dir: &Path) -> GraphStore {
     let gs = GraphStore::open(store_dir, RdfConfig::default()).expect("open store");
@@ -666,15 +680,7 @@ fn push_to_a_spec_graph_store_with_retries_and_auth() {
 
     // Retries give up: the graph is reported as failed, the push is an error for the CLI.
     srv.faults.unavailable.store(1000, Ordering::SeqCst);
-    let changed = work.path().join("changed");
-    std::fs::create_dir_all(&changed).expect("mkdir");
-    let text = std::fs::read_to_string(root().join("corpus").join(JUNE)).expect("corpus");
-    std::fs::write(
-        changed.join(JUNE),
-        text.replacen("Godkendt.", "Godkendt!", 1),
-    )
-    .expect("write");
-    ingest_paths(&gs, &[changed.join(JUNE)]);
+    ingest_changed_june(&gs, work.path());
     let r = push::push(&gs, &ok, &fast()).expect("push reports failures");
     let june_graph = format!("{BASE}graph/{}", JUNE.trim_end_matches(".txt"));
     assert!(
@@ -783,16 +789,8 @@ fn graphs_are_recorded_in_batches_and_resent_when_recording_failed() {
     // request, then fails), then changed back: the manifest's hash is its text's again,
     // the remote holds the changed one, and the next push must send it.
     let june_graph = format!("{BASE}graph/{}", JUNE.trim_end_matches(".txt"));
-    let changed = work.path().join("changed");
-    std::fs::create_dir_all(&changed).expect("mkdir");
-    let text = std::fs::read_to_string(root().join("corpus").join(JUNE)).expect("corpus");
-    std::fs::write(
-        changed.join(JUNE),
-        text.replacen("Godkendt.", "Godkendt!", 1),
-    )
-    .expect("write");
     assert_eq!(
-        ingest_paths(&gs, &[changed.join(JUNE)]),
+        ingest_changed_june(&gs, work.path()),
         vec![IngestOutcome::Replaced]
     );
     *srv.faults.broken.lock().expect("lock") = Some(("push-manifest".into(), 1));
