@@ -277,33 +277,107 @@ pub fn write_format(
         return Ok(());
     }
     if format.keeps_graphs() {
-        // Graph by graph, each sorted on its own: the same bytes as sorting everything
-        // (the sort key starts with the graph), in the memory of a few graphs (those read
-        // ahead) rather than of the whole store, so a dump of any size streams.
-        let mut names: Vec<(String, GraphName)> = graphs
-            .iter()
-            .map(|g| (g.to_string(), GraphName::NamedNode(g.clone())))
-            .collect();
-        if all {
-            names.push((String::new(), GraphName::DefaultGraph));
-        }
-        names.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut w = serializer(format)?.for_writer(out);
-        // The next graphs are read and sorted on the other threads while one is written.
-        crate::workers::map_in_order_on_all_cores(
-            &names,
-            |(_, g)| sorted_quads_of(gs, g.as_ref()),
-            |_, quads| {
-                for q in quads? {
-                    w.serialize_quad(&q)?;
-                }
-                Ok::<(), anyhow::Error>(())
-            },
-        )?;
-        w.finish()?;
-        return Ok(());
+        return write_graph_by_graph(gs, format, graphs, all, out, SPILL_QUADS, union::RUN_BYTES);
     }
     write_union(gs, format, graphs, all, out, union::RUN_BYTES)
+}
+
+/// Quads of one graph held and sorted in memory; a larger graph (the shared entities
+/// graph grows with the corpus) is sorted in runs on disk instead.
+pub const SPILL_QUADS: usize = 100_000;
+
+/// One graph read for a quad format: sorted in memory, or in runs of its triples' lines.
+enum GraphQuads {
+    Sorted(Vec<Quad>),
+    Runs(GraphName, union::Runs),
+}
+
+/// Writes a quad format graph by graph, each sorted on its own: the same bytes as sorting
+/// everything (the sort key starts with the graph), in the memory of a few graphs (those
+/// read ahead) rather than of the whole store; a graph of more than `spill_quads` quads is
+/// sorted in runs of about `run_bytes` on disk ([`union`]), so no graph's size sets the
+/// memory either.
+pub fn write_graph_by_graph(
+    gs: &GraphStore,
+    format: Format,
+    graphs: &[NamedNode],
+    all: bool,
+    out: &mut dyn Write,
+    spill_quads: usize,
+    run_bytes: usize,
+) -> Result<()> {
+    let mut names: Vec<(String, GraphName)> = graphs
+        .iter()
+        .map(|g| (g.to_string(), GraphName::NamedNode(g.clone())))
+        .collect();
+    if all {
+        names.push((String::new(), GraphName::DefaultGraph));
+    }
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut w = serializer(format)?.for_writer(out);
+    // The next graphs are read and sorted on the other threads while one is written.
+    crate::workers::map_in_order_on_all_cores(
+        &names,
+        |(_, g)| graph_quads(gs, g, spill_quads, run_bytes),
+        |_, quads| {
+            match quads? {
+                GraphQuads::Sorted(quads) => {
+                    for q in quads {
+                        w.serialize_quad(&q)?;
+                    }
+                }
+                GraphQuads::Runs(g, runs) => {
+                    // Within one graph the key's order is that of the triple's line.
+                    let lines = runs.into_ntriples();
+                    for t in RdfParser::from_format(RdfFormat::NTriples).for_reader(lines) {
+                        let t = t.context("cannot read the sorted quads back")?;
+                        let q = Quad::new(t.subject, t.predicate, t.object, g.clone());
+                        w.serialize_quad(&q)?;
+                    }
+                }
+            }
+            Ok::<(), anyhow::Error>(())
+        },
+    )?;
+    w.finish()?;
+    Ok(())
+}
+
+/// One graph's quads, sorted in memory while there are at most `spill_quads`, else as runs.
+fn graph_quads(
+    gs: &GraphStore,
+    g: &GraphName,
+    spill_quads: usize,
+    run_bytes: usize,
+) -> Result<GraphQuads> {
+    let mut keyed: Vec<(String, Quad)> = Vec::new();
+    let mut quads = gs
+        .store()
+        .quads_for_pattern(None, None, None, Some(g.as_ref()));
+    for q in quads.by_ref() {
+        let q = q.context("cannot read the store")?;
+        keyed.push((quad_key(&q), q));
+        if keyed.len() > spill_quads {
+            break;
+        }
+    }
+    if keyed.len() <= spill_quads {
+        return Ok(GraphQuads::Sorted(by_key(keyed)));
+    }
+    let mut runs = union::Runs::new(run_bytes);
+    let line = |q: &Quad| {
+        TripleRef::new(q.subject.as_ref(), q.predicate.as_ref(), q.object.as_ref()).to_string()
+    };
+    for (_, q) in keyed {
+        runs.push(line(&q))
+            .context("cannot write a temporary file")?;
+    }
+    for q in quads {
+        let q = q.context("cannot read the store")?;
+        runs.push(line(&q))
+            .context("cannot write a temporary file")?;
+    }
+    Ok(GraphQuads::Runs(g.clone(), runs))
 }
 
 /// Writes the union of the graphs' triples in a triple format, the same bytes as
@@ -354,10 +428,6 @@ fn triple_lines_of(gs: &GraphStore, g: GraphNameRef<'_>) -> Result<Vec<String>> 
             )
         })
         .collect()
-}
-
-fn sorted_quads_of(gs: &GraphStore, g: GraphNameRef<'_>) -> Result<Vec<Quad>> {
-    Ok(by_key(keyed_quads_of(gs, g)?))
 }
 
 /// Counts the bytes written through it (for the summary line of a streamed export).
