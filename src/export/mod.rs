@@ -15,7 +15,7 @@ pub mod union;
 
 use crate::store::GraphStore;
 use anyhow::{anyhow, bail, Context, Result};
-use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Triple, TripleRef};
 use sha2::Digest;
 use std::io::Write;
@@ -328,11 +328,8 @@ pub fn write_graph_by_graph(
                 }
                 GraphQuads::Runs(g, runs) => {
                     // Within one graph the key's order is that of the triple's line.
-                    let lines = runs.into_ntriples();
-                    for t in RdfParser::from_format(RdfFormat::NTriples).for_reader(lines) {
-                        let t = t.context("cannot read the sorted quads back")?;
-                        let q = Quad::new(t.subject, t.predicate, t.object, g.clone());
-                        w.serialize_quad(&q)?;
+                    for t in runs.into_triples() {
+                        w.serialize_quad(t?.in_graph(g.clone()).as_ref())?;
                     }
                 }
             }
@@ -365,16 +362,9 @@ fn graph_quads(
         return Ok(GraphQuads::Sorted(by_key(keyed)));
     }
     let mut runs = union::Runs::new(run_bytes);
-    let line = |q: &Quad| {
-        TripleRef::new(q.subject.as_ref(), q.predicate.as_ref(), q.object.as_ref()).to_string()
-    };
-    for (_, q) in keyed {
-        runs.push(line(&q))
-            .context("cannot write a temporary file")?;
-    }
-    for q in quads {
-        let q = q.context("cannot read the store")?;
-        runs.push(line(&q))
+    let rest = quads.map(|q| q.context("cannot read the store"));
+    for q in keyed.into_iter().map(|(_, q)| Ok(q)).chain(rest) {
+        runs.push(triple_line(&q?))
             .context("cannot write a temporary file")?;
     }
     Ok(GraphQuads::Runs(g.clone(), runs))
@@ -408,26 +398,25 @@ pub fn write_union(
         },
     )?;
     let mut w = serializer(format)?.for_writer(out);
-    for q in RdfParser::from_format(RdfFormat::NTriples).for_reader(runs.into_ntriples()) {
-        let q = q.context("cannot read the sorted triples back")?;
-        w.serialize_triple(&Triple::from(q))?;
+    for t in runs.into_triples() {
+        w.serialize_triple(&t?)?;
     }
     w.finish()?;
     Ok(())
 }
 
-/// The N-Triples form of every triple of one graph (the sort key of [`union_triples`]).
+/// The N-Triples form of every triple of one graph.
 fn triple_lines_of(gs: &GraphStore, g: GraphNameRef<'_>) -> Result<Vec<String>> {
     gs.store()
         .quads_for_pattern(None, None, None, Some(g))
-        .map(|q| {
-            let q = q.context("cannot read the store")?;
-            Ok(
-                TripleRef::new(q.subject.as_ref(), q.predicate.as_ref(), q.object.as_ref())
-                    .to_string(),
-            )
-        })
+        .map(|q| Ok(triple_line(&q.context("cannot read the store")?)))
         .collect()
+}
+
+/// A quad's triple in N-Triples form, without the final " .": the sort key of the
+/// triple formats ([`union_triples`]) and of the quads within one graph.
+fn triple_line(q: &Quad) -> String {
+    TripleRef::new(q.subject.as_ref(), q.predicate.as_ref(), q.object.as_ref()).to_string()
 }
 
 /// Counts the bytes written through it (for the summary line of a streamed export).

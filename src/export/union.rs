@@ -8,6 +8,8 @@
 //! temporary files, and the runs are merged as they are read, so memory follows the run
 //! size, not the store.
 
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::Triple;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
@@ -72,6 +74,17 @@ impl Runs {
         file.rewind()?;
         self.spilled.push(file);
         Ok(())
+    }
+
+    /// Every triple once, in the order of its line, parsed back by Oxigraph's N-Triples
+    /// parser as the runs are merged.
+    pub fn into_triples(self) -> impl Iterator<Item = anyhow::Result<Triple>> {
+        RdfParser::from_format(RdfFormat::NTriples)
+            .for_reader(self.into_ntriples())
+            .map(|q| {
+                q.map(Triple::from)
+                    .map_err(|e| anyhow::anyhow!("cannot read the sorted triples back: {e}"))
+            })
     }
 
     /// Every line once, in order, as N-Triples text (" .\n" after each), read as it is

@@ -304,8 +304,7 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
                     hashes.insert(name.clone(), (sha.clone(), n));
                     book.pending.push((name, sha));
                     if book.pending.len() >= opts.record_every.max(1) {
-                        let due = std::mem::take(&mut book.pending);
-                        book.record(&remote, &mut report, due)
+                        book.flush(&remote, &mut report)
                     } else {
                         Ok(())
                     }
@@ -313,19 +312,14 @@ pub fn push(store: &GraphStore, args: &PushArgs, opts: &PushOptions) -> anyhow::
                 Err(RemoteError::Fatal(m)) => Err(anyhow::anyhow!(m)),
                 Err(RemoteError::Failed(m)) => {
                     // The remote graph may be half replaced: forget its hash so it is retried.
-                    if book.manifest.remove(&name).is_some() {
-                        book.dirty = true;
-                    }
+                    book.forget(&name);
                     report.failed.push((name, m));
                     Ok(())
                 }
             }
         },
     )
-    .and_then(|()| {
-        let due = std::mem::take(&mut book.pending);
-        book.record(&remote, &mut report, due)
-    });
+    .and_then(|()| book.flush(&remote, &mut report));
     if let Err(e) = sent {
         bar.finish_and_clear();
         return Err(e);
@@ -448,15 +442,19 @@ impl Book<'_> {
             .collect()
     }
 
-    /// Appends the hashes of graphs just sent to the remote manifest, in one request; they
-    /// count as pushed once that succeeded. Now and then, when old hashes wait to be
-    /// dropped, rewrites the whole manifest.
-    fn record(
-        &mut self,
-        remote: &Remote,
-        report: &mut PushReport,
-        sent: Vec<(String, String)>,
-    ) -> anyhow::Result<()> {
+    /// Drops a graph's hashes, whose remote content is now unknown (it is rewritten out of
+    /// the remote manifest).
+    fn forget(&mut self, graph: &str) {
+        if self.manifest.remove(graph).is_some() {
+            self.dirty = true;
+        }
+    }
+
+    /// Appends the hashes of the graphs sent since the last call to the remote manifest,
+    /// in one request; they count as pushed once that succeeded. Now and then, when old
+    /// hashes wait to be dropped, rewrites the whole manifest.
+    fn flush(&mut self, remote: &Remote, report: &mut PushReport) -> anyhow::Result<()> {
+        let sent = std::mem::take(&mut self.pending);
         if sent.is_empty() {
             return Ok(());
         }
@@ -470,9 +468,7 @@ impl Book<'_> {
             Err(RemoteError::Fatal(m)) => return Err(anyhow::anyhow!(m)),
             Err(RemoteError::Failed(m)) => {
                 for (g, _) in sent {
-                    if self.manifest.remove(&g).is_some() {
-                        self.dirty = true;
-                    }
+                    self.forget(&g);
                     let why = format!("recording it in the push manifest: {m}");
                     report.failed.push((g, why));
                 }
