@@ -13,6 +13,7 @@ use oxigraph::store::Store;
 use referat::export::{self, ExportArgs, Format};
 use referat::rdf::RdfConfig;
 use referat::store::GraphStore;
+use sha2::Digest;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -137,6 +138,22 @@ fn framed_jsonld_is_a_faithful_fixed_point() {
     let reference = triple_lines(&reference(&gs));
     let bytes = export_bytes(&gs, Format::JsonLd);
     let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    // Written node by node, yet exactly serde_json's pretty form of the whole document;
+    // an empty store too.
+    let whole = serde_json::to_string_pretty(&doc).expect("json") + "\n";
+    assert!(
+        whole.as_bytes() == bytes.as_slice(),
+        "streamed != pretty-printed"
+    );
+    let empty = GraphStore::in_memory(RdfConfig::default()).expect("memory store");
+    let none = export_bytes(&empty, Format::JsonLd);
+    let none_doc: serde_json::Value = serde_json::from_slice(&none).expect("json");
+    assert_eq!(none_doc["@graph"], serde_json::json!([]));
+    let whole = serde_json::to_string_pretty(&none_doc).expect("json") + "\n";
+    assert!(
+        whole.as_bytes() == none.as_slice(),
+        "empty: streamed != pretty-printed"
+    );
     assert!(doc["@context"]["treats"].is_object(), "context is inline");
     let graph = doc["@graph"].as_array().expect("@graph");
     let meetings: Vec<&serde_json::Value> =
@@ -186,6 +203,79 @@ fn framed_jsonld_is_a_faithful_fixed_point() {
     assert_eq!(again.len(), first.len());
 }
 
+#[test]
+fn catalog_statistics_count_the_graph() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let stats = export::catalog::Stats::of_store(&gs).expect("stats");
+    // The same figures counted directly from the quads, with sets.
+    let rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+    let (mut subjects, mut objects, mut properties) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut classes: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    let mut dates = Vec::new();
+    let store = reference(&gs);
+    for q in store.iter() {
+        let q = q.expect("quad");
+        subjects.insert(q.subject.to_string());
+        objects.insert(q.object.to_string());
+        properties.insert(q.predicate.as_str().to_string());
+        if q.predicate.as_str() == rdf_type {
+            let class = q.object.to_string();
+            let class = class.trim_start_matches('<').trim_end_matches('>');
+            classes
+                .entry(class.to_string())
+                .or_default()
+                .insert(q.subject.to_string());
+        }
+    }
+    let meetings = classes["http://data.vlaanderen.be/ns/besluit#Zitting"].clone();
+    for q in store.iter() {
+        let q = q.expect("quad");
+        if q.predicate.as_str() == "http://purl.org/dc/terms/date"
+            && meetings.contains(&q.subject.to_string())
+        {
+            if let oxigraph::model::Term::Literal(l) = &q.object {
+                dates.push(l.value().to_string());
+            }
+        }
+    }
+    dates.sort();
+    let entities: BTreeSet<&String> = classes.values().flatten().collect();
+    assert_eq!(stats.triples, triple_lines(&store).len() as u64);
+    assert_eq!(stats.subjects, subjects.len() as u64);
+    assert_eq!(stats.objects, objects.len() as u64);
+    assert_eq!(stats.properties, properties);
+    assert_eq!(stats.entities, entities.len() as u64);
+    let per_class: std::collections::BTreeMap<String, u64> = classes
+        .iter()
+        .map(|(c, m)| (c.clone(), m.len() as u64))
+        .collect();
+    assert_eq!(stats.classes, per_class);
+    assert_eq!(stats.meetings, 4);
+    assert_eq!(
+        stats.example_meeting.as_deref().map(|m| format!("<{m}>")),
+        meetings.iter().next().cloned()
+    );
+    assert_eq!(
+        stats.dates,
+        Some((dates[0].clone(), dates[dates.len() - 1].clone()))
+    );
+    assert_eq!(stats.documents.len(), 2, "{:?}", stats.documents);
+    assert!(stats.objects > 1000 && stats.subjects > 500, "{stats:?}");
+    // Runs of 4 KB: the triples and the objects spill to many files, same figures.
+    let graphs = export::export_graphs(&gs, None).expect("graphs");
+    let runs = export::union_runs(&gs, &graphs, true, 4096).expect("runs");
+    assert!(runs.spilled() > 10, "{} runs", runs.spilled());
+    let small = export::catalog::Stats::gather(
+        runs.into_triples().expect("merge"),
+        referat::rdf::DEFAULT_BASE,
+        4096,
+    )
+    .expect("stats");
+    assert_eq!(small, stats);
+}
+
 /// Find a Python with rdflib and pyshacl: $REFERAT_PYTHON, else the project's .venv.
 fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("REFERAT_PYTHON") {
@@ -228,6 +318,21 @@ fn dump_passes_rdflib_pyshacl_and_csv() {
     assert_eq!(folders.len(), 1, "{folders:?}");
     let folder = &folders[0];
     assert!(summary.contains(&folder.display().to_string()), "{summary}");
+    // Every file is the bytes `export --format` writes, and its checksum is right.
+    let sums = std::fs::read_to_string(folder.join("SHA256SUMS")).expect("sums");
+    for f in Format::ALL {
+        let file = std::fs::read(folder.join(f.file_name())).expect("file");
+        assert!(file == export_bytes(&gs, f), "{}: dump != export", f.name());
+        let sum: String = sha2::Sha256::digest(&file)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            sums.contains(&format!("{sum}  {}\n", f.file_name())),
+            "{}: checksum",
+            f.name()
+        );
+    }
     // Same data, same folder (content hash), replaced in place.
     export::run(&gs, &args).expect("second dump");
     assert_eq!(std::fs::read_dir(&out).expect("dump dir").count(), 1);

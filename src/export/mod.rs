@@ -1,8 +1,9 @@
 //! Export stage: the store as open-data files (RDF formats, JSON-LD, CSV tables, DCAT).
 //!
-//! Everything is written from a sorted snapshot of the document graphs (every named graph
-//! but the internal manifest), so two exports of the same store are byte-identical and diff
-//! clean. Triple formats (Turtle, N-Triples, RDF/XML) get the union of the graphs; quad
+//! Everything is written from the document graphs (every named graph but the internal
+//! manifest) in sorted order, so two exports of the same store are byte-identical and diff
+//! clean, and streamed: nothing holds the whole store in memory (sorting beyond a bounded
+//! size goes through temporary files, [`union`]). Triple formats (Turtle, N-Triples, RDF/XML) get the union of the graphs; quad
 //! formats (N-Quads, TriG, flat JSON-LD) keep them. `jsonld` is the framed form for web
 //! developers (meetings as documents, see [`jsonld`]); `jsonld-flat` is Oxigraph's own
 //! JSON-LD of every quad. Tables come from SPARQL ([`tables`]), the DCAT-AP catalog with
@@ -171,7 +172,9 @@ pub fn export_graphs(gs: &GraphStore, graph: Option<&str>) -> Result<Vec<NamedNo
 }
 
 /// The quads of `graphs` (plus the default graph when exporting everything), sorted by
-/// their N-Quads form so every export of the same data is identical.
+/// their N-Quads form, all in memory: the plain form of what the streamed writers do in
+/// bounded memory, which the tests hold them to (for a small store it is also the simplest
+/// way to get them).
 pub fn sorted_quads(gs: &GraphStore, graphs: &[NamedNode], all: bool) -> Result<Vec<Quad>> {
     let mut names: Vec<GraphNameRef<'_>> = graphs.iter().map(|g| g.as_ref().into()).collect();
     if all {
@@ -243,7 +246,8 @@ fn serializer(format: Format) -> Result<RdfSerializer> {
 }
 
 /// Writes sorted quads in an RDF format with Oxigraph's serialiser (project prefixes for
-/// Turtle, TriG and RDF/XML).
+/// Turtle, TriG and RDF/XML), from memory; exports go through [`write_format`], which
+/// streams the same bytes.
 pub fn write_rdf(format: Format, quads: &[Quad], out: &mut dyn Write) -> Result<()> {
     if format == Format::JsonLd {
         bail!("the framed JSON-LD is written by export::jsonld, not write_rdf");
@@ -271,10 +275,7 @@ pub fn write_format(
     out: &mut dyn Write,
 ) -> Result<()> {
     if format == Format::JsonLd {
-        let doc = jsonld::framed(gs, graphs, all)?;
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        writeln!(out)?;
-        return Ok(());
+        return jsonld::write_framed(gs, graphs, all, out);
     }
     if format.keeps_graphs() {
         return write_graph_by_graph(gs, format, graphs, all, out, SPILL_QUADS, union::RUN_BYTES);
@@ -328,7 +329,10 @@ pub fn write_graph_by_graph(
                 }
                 GraphQuads::Runs(g, runs) => {
                     // Within one graph the key's order is that of the triple's line.
-                    for t in runs.into_triples() {
+                    let triples = runs
+                        .into_triples()
+                        .context("cannot read a temporary file back")?;
+                    for t in triples {
                         w.serialize_quad(t?.in_graph(g.clone()).as_ref())?;
                     }
                 }
@@ -382,6 +386,27 @@ pub fn write_union(
     out: &mut dyn Write,
     run_bytes: usize,
 ) -> Result<()> {
+    let runs = union_runs(gs, graphs, all, run_bytes)?;
+    let mut w = serializer(format)?.for_writer(out);
+    let triples = runs
+        .into_triples()
+        .context("cannot read a temporary file back")?;
+    for t in triples {
+        w.serialize_triple(&t?)?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
+/// The triples of the graphs (and of the default graph when `all`) as sorted runs of
+/// their N-Triples lines, about `run_bytes` each, read on every core: what the triple
+/// formats and the catalog's statistics are written from.
+pub fn union_runs(
+    gs: &GraphStore,
+    graphs: &[NamedNode],
+    all: bool,
+    run_bytes: usize,
+) -> Result<union::Runs> {
     let mut names: Vec<GraphNameRef<'_>> = graphs.iter().map(|g| g.as_ref().into()).collect();
     if all {
         names.push(GraphNameRef::DefaultGraph);
@@ -397,12 +422,7 @@ pub fn write_union(
             Ok::<(), anyhow::Error>(())
         },
     )?;
-    let mut w = serializer(format)?.for_writer(out);
-    for t in runs.into_triples() {
-        w.serialize_triple(&t?)?;
-    }
-    w.finish()?;
-    Ok(())
+    Ok(runs)
 }
 
 /// The N-Triples form of every triple of one graph.
@@ -556,60 +576,221 @@ pub struct DumpFile {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes (SHA-256) and counts what is written through it: a dump's files get their
+/// checksums as they are written, never read back whole.
+struct Hashing<W: Write> {
+    inner: W,
+    hasher: sha2::Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            hasher: sha2::Sha256::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A file being written into a dump folder.
+struct DumpWriter {
+    rel: String,
+    path: PathBuf,
+    out: Hashing<std::io::BufWriter<std::fs::File>>,
+}
+
+impl DumpWriter {
+    fn create(folder: &Path, rel: &str) -> Result<DumpWriter> {
+        let path = folder.join(rel);
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(DumpWriter {
+            rel: rel.to_string(),
+            path,
+            out: Hashing::new(std::io::BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    fn finish(mut self) -> Result<DumpFile> {
+        self.out
+            .flush()
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        Ok(DumpFile {
+            path: self.rel,
+            bytes: self.out.bytes,
+            sha256: hex(&self.out.hasher.finalize()),
+        })
+    }
+}
+
+/// Writes one file of a dump with `write` and returns its size and checksum.
+fn dump_file(
+    folder: &Path,
+    rel: &str,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<DumpFile> {
+    let mut w = DumpWriter::create(folder, rel)?;
+    write(&mut w.out).with_context(|| format!("cannot write {}", w.path.display()))?;
+    w.finish()
+}
+
+/// The checksum and size of a file already written (the tables), read in blocks.
+fn hash_file(path: &Path, rel: String) -> Result<DumpFile> {
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut sink = Hashing::new(std::io::sink());
+    std::io::copy(&mut file, &mut sink)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(DumpFile {
+        path: rel,
+        bytes: sink.bytes,
+        sha256: hex(&sink.hasher.finalize()),
+    })
+}
+
+/// Re-serialises a dump's N-Quads or N-Triples file into other formats in one read: the
+/// file holds the quads (or the union's triples) sorted and unique, so each output is the
+/// same bytes as exporting that format from the store, for a read of a file rather than
+/// of the whole store. `each` sees every quad as it passes (the catalog's statistics).
+fn convert(
+    from: &Path,
+    format: RdfFormat,
+    outputs: Vec<(Format, DumpWriter)>,
+    each: impl FnOnce(&mut dyn Iterator<Item = Result<Quad>>) -> Result<()>,
+) -> Result<Vec<DumpFile>> {
+    let file =
+        std::fs::File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
+    let mut writers = Vec::new();
+    for (f, w) in outputs {
+        writers.push((
+            f,
+            w.path.clone(),
+            w.rel.clone(),
+            serializer(f)?.for_writer(w.out),
+        ));
+    }
+    let quads = oxigraph::io::RdfParser::from_format(format)
+        .for_reader(std::io::BufReader::with_capacity(1 << 16, file));
+    let mut failed = None;
+    let mut each_quad = quads.map(|q| {
+        let q = q.with_context(|| format!("cannot read {} back", from.display()))?;
+        for (f, path, _, w) in writers.iter_mut() {
+            let written = if f.keeps_graphs() {
+                w.serialize_quad(&q)
+            } else {
+                w.serialize_triple(TripleRef::from(q.as_ref()))
+            };
+            if let Err(e) = written {
+                failed = Some(
+                    anyhow::Error::from(e).context(format!("cannot write {}", path.display())),
+                );
+            }
+        }
+        Ok(q)
+    });
+    each(&mut each_quad)?;
+    for q in each_quad {
+        q?;
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let mut files = Vec::new();
+    for (_, path, rel, w) in writers {
+        let out = w
+            .finish()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        files.push(DumpWriter { rel, path, out }.finish()?);
+    }
+    Ok(files)
 }
 
 /// Writes every format, the tables and the catalog into `DIR/referat-<hash>/`, where the
 /// hash is that of the sorted N-Quads: the same data always gives the same folder name, so a
 /// re-run replaces the folder rather than piling up copies. Returns the folder and how many
 /// files it holds.
+///
+/// Every file is streamed and hashed as it is written. The store is read three times (the
+/// N-Quads, the N-Triples of the union, the framed JSON-LD) and the tables queried; TriG and
+/// flat JSON-LD are re-serialised from the N-Quads file, Turtle and RDF/XML from the
+/// N-Triples file, whose single read also gives the catalog its statistics. Memory is that
+/// of the largest single export, not of the store.
 pub fn dump(gs: &GraphStore, dir: &Path) -> Result<(PathBuf, usize)> {
     let graphs = export_graphs(gs, None)?;
-    let quads = sorted_quads(gs, &graphs, true)?;
-    let mut nq = Vec::new();
-    write_rdf(Format::NQuads, &quads, &mut nq)?;
-    let hash = sha256_hex(&nq);
-    let name = format!("referat-{}", &hash[..12]);
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let folder = dir.join(&name);
-    let partial = dir.join(format!(".{name}.partial"));
-    if partial.exists() {
-        std::fs::remove_dir_all(&partial)
-            .with_context(|| format!("cannot remove {}", partial.display()))?;
+    // Written under a temporary name (removed if anything fails), renamed when complete.
+    let partial = tempfile::Builder::new()
+        .prefix(".referat-")
+        .suffix(".partial")
+        .tempdir_in(dir)
+        .with_context(|| format!("cannot create a folder in {}", dir.display()))?;
+    let p = partial.path();
+    let mut by_format: Vec<(Format, DumpFile)> = Vec::new();
+    for f in [Format::NQuads, Format::NTriples, Format::JsonLd] {
+        let file = dump_file(p, f.file_name(), |w| write_format(gs, f, &graphs, true, w))?;
+        by_format.push((f, file));
     }
-    std::fs::create_dir_all(&partial)
-        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let from_nquads = [Format::TriG, Format::JsonLdFlat]
+        .into_iter()
+        .map(|f| Ok((f, DumpWriter::create(p, f.file_name())?)))
+        .collect::<Result<Vec<_>>>()?;
+    let made = convert(
+        &p.join(Format::NQuads.file_name()),
+        RdfFormat::NQuads,
+        from_nquads,
+        |_| Ok(()),
+    )?;
+    by_format.extend([Format::TriG, Format::JsonLdFlat].into_iter().zip(made));
+    let from_ntriples = [Format::Turtle, Format::RdfXml]
+        .into_iter()
+        .map(|f| Ok((f, DumpWriter::create(p, f.file_name())?)))
+        .collect::<Result<Vec<_>>>()?;
+    let base = base_of(gs);
+    let mut stats = None;
+    let made = convert(
+        &p.join(Format::NTriples.file_name()),
+        RdfFormat::NTriples,
+        from_ntriples,
+        |quads| {
+            let triples = quads.map(|q| q.map(Triple::from));
+            stats = Some(catalog::Stats::gather(triples, &base, union::RUN_BYTES)?);
+            Ok(())
+        },
+    )?;
+    by_format.extend([Format::Turtle, Format::RdfXml].into_iter().zip(made));
     let mut files: Vec<DumpFile> = Vec::new();
-    let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
-        let p = partial.join(rel);
-        std::fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))?;
-        files.push(DumpFile {
-            path: rel.to_string(),
-            bytes: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
-        });
-        Ok(())
-    };
     for f in Format::ALL {
-        if f == Format::NQuads {
-            put(f.file_name(), &nq)?;
-            continue;
+        if let Some((_, file)) = by_format.iter().find(|(g, _)| *g == f) {
+            files.push(file.clone());
         }
-        let mut buf = Vec::new();
-        if f == Format::JsonLd {
-            let doc = jsonld::framed(gs, &graphs, true)?;
-            serde_json::to_writer_pretty(&mut buf, &doc)?;
-            buf.push(b'\n');
-        } else {
-            write_rdf(f, &quads, &mut buf)?;
-        }
-        put(f.file_name(), &buf)?;
     }
-    put("context.jsonld", jsonld::CONTEXT.as_bytes())?;
-    let tables_dir = partial.join("tables");
+    files.push(dump_file(p, "context.jsonld", |w| {
+        w.write_all(jsonld::CONTEXT.as_bytes())?;
+        Ok(())
+    })?);
+    let tables_dir = p.join("tables");
     tables::write_tables(gs, &tables_dir)?;
     let mut table_files: Vec<String> = std::fs::read_dir(&tables_dir)
         .with_context(|| format!("cannot read {}", tables_dir.display()))?
@@ -618,29 +799,34 @@ pub fn dump(gs: &GraphStore, dir: &Path) -> Result<(PathBuf, usize)> {
         .collect();
     table_files.sort();
     for t in table_files {
-        let p = tables_dir.join(&t);
-        let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
-        files.push(DumpFile {
-            path: format!("tables/{t}"),
-            bytes: bytes.len() as u64,
-            sha256: sha256_hex(&bytes),
-        });
+        files.push(hash_file(&tables_dir.join(&t), format!("tables/{t}"))?);
     }
-    let cat = catalog::catalog_turtle(gs, &files)?;
-    let p = partial.join("catalog.ttl");
-    std::fs::write(&p, cat.as_bytes()).with_context(|| format!("cannot write {}", p.display()))?;
+    let stats = stats.ok_or_else(|| anyhow!("the catalog's statistics were not gathered"))?;
+    let cat = catalog::turtle(gs, &stats, &files)?;
+    let cat_path = p.join("catalog.ttl");
+    std::fs::write(&cat_path, cat.as_bytes())
+        .with_context(|| format!("cannot write {}", cat_path.display()))?;
     let mut sums = String::new();
     for f in &files {
         sums.push_str(&format!("{}  {}\n", f.sha256, f.path));
     }
     sums.push_str(&format!("{}  catalog.ttl\n", sha256_hex(cat.as_bytes())));
-    std::fs::write(partial.join("SHA256SUMS"), sums.as_bytes())
-        .with_context(|| format!("cannot write SHA256SUMS in {}", partial.display()))?;
+    std::fs::write(p.join("SHA256SUMS"), sums.as_bytes())
+        .with_context(|| format!("cannot write SHA256SUMS in {}", p.display()))?;
+    let nquads = files
+        .iter()
+        .find(|f| f.path == Format::NQuads.file_name())
+        .ok_or_else(|| anyhow!("the dump has no N-Quads file"))?;
+    let folder = dir.join(format!("referat-{}", &nquads.sha256[..12]));
     if folder.exists() {
         std::fs::remove_dir_all(&folder)
             .with_context(|| format!("cannot replace {}", folder.display()))?;
     }
-    std::fs::rename(&partial, &folder)
-        .with_context(|| format!("cannot move the dump into {}", folder.display()))?;
-    Ok((folder, files.len() + 2))
+    let count = files.len() + 2;
+    let kept = partial.keep();
+    std::fs::rename(&kept, &folder).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&kept);
+        anyhow!("cannot move the dump into {}: {e}", folder.display())
+    })?;
+    Ok((folder, count))
 }

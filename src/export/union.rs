@@ -13,11 +13,11 @@ use oxigraph::model::Triple;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read, Seek, Write};
+use std::io::{BufRead, BufReader, Read, Seek, Write};
 
 /// Bytes of lines held before a sorted run is spilled (the lines' text; the vector's own
 /// overhead comes on top).
-pub const RUN_BYTES: usize = 64 << 20;
+pub const RUN_BYTES: usize = 32 << 20;
 
 /// N-Triples lines (without the final " ."), sorted and deduplicated in runs.
 pub struct Runs {
@@ -78,44 +78,65 @@ impl Runs {
 
     /// Every triple once, in the order of its line, parsed back by Oxigraph's N-Triples
     /// parser as the runs are merged.
-    pub fn into_triples(self) -> impl Iterator<Item = anyhow::Result<Triple>> {
-        RdfParser::from_format(RdfFormat::NTriples)
-            .for_reader(self.into_ntriples())
+    pub fn into_triples(self) -> std::io::Result<impl Iterator<Item = anyhow::Result<Triple>>> {
+        Ok(RdfParser::from_format(RdfFormat::NTriples)
+            .for_reader(self.into_ntriples()?)
             .map(|q| {
                 q.map(Triple::from)
                     .map_err(|e| anyhow::anyhow!("cannot read the sorted triples back: {e}"))
-            })
+            }))
     }
 
     /// Every line once, in order, as N-Triples text (" .\n" after each), read as it is
-    /// merged. The last run stays in memory.
-    pub fn into_ntriples(mut self) -> Merged {
+    /// merged. A single run is read from memory; when runs were spilled, the last is
+    /// spilled too, so the merge holds only a buffer per run (whatever fills up beside it,
+    /// such as the catalog's distinct objects, has the memory to itself).
+    pub fn into_ntriples(mut self) -> std::io::Result<Merged> {
+        if !self.spilled.is_empty() && !self.lines.is_empty() {
+            self.spill()?;
+        }
         let last = self.sorted();
-        let mut sources: Vec<Box<dyn BufRead>> = self
+        let mut sources: Vec<Source> = self
             .spilled
             .drain(..)
-            .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn BufRead>)
+            .map(|f| Source::File(BufReader::with_capacity(1 << 16, f)))
             .collect();
-        let mut joined = Vec::with_capacity(last.iter().map(|l| l.len() + 1).sum());
-        for l in last {
-            joined.extend_from_slice(l.as_bytes());
-            joined.push(b'\n');
+        if !last.is_empty() {
+            sources.push(Source::Memory(last.into_iter()));
         }
-        sources.push(Box::new(Cursor::new(joined)));
-        Merged {
+        Ok(Merged {
             sources,
             heap: BinaryHeap::new(),
             started: false,
             last: None,
             pending: Vec::new(),
             pos: 0,
+        })
+    }
+}
+
+/// One sorted run being merged: a spilled file, or the lines still in memory.
+enum Source {
+    File(BufReader<File>),
+    Memory(std::vec::IntoIter<String>),
+}
+
+impl Runs {
+    /// How many distinct lines were pushed: a distinct count in the memory of one run, for
+    /// figures like VoID's distinct objects where a set of every value would hold the store.
+    pub fn count_unique(self) -> std::io::Result<u64> {
+        let mut merged = self.into_ntriples()?;
+        let mut n = 0;
+        while merged.next_line()?.is_some() {
+            n += 1;
         }
+        Ok(n)
     }
 }
 
 /// The runs merged: a reader of sorted, unique N-Triples lines.
 pub struct Merged {
-    sources: Vec<Box<dyn BufRead>>,
+    sources: Vec<Source>,
     heap: BinaryHeap<Reverse<(String, usize)>>,
     started: bool,
     last: Option<String>,
@@ -125,18 +146,29 @@ pub struct Merged {
 
 impl Merged {
     fn next_of(&mut self, i: usize) -> std::io::Result<()> {
-        let mut line = String::new();
-        if self.sources[i].read_line(&mut line)? > 0 {
-            if line.ends_with('\n') {
-                line.pop();
+        let line = match &mut self.sources[i] {
+            Source::Memory(lines) => lines.next(),
+            Source::File(file) => {
+                let mut line = String::new();
+                if file.read_line(&mut line)? > 0 {
+                    if line.ends_with('\n') {
+                        line.pop();
+                    }
+                    Some(line)
+                } else {
+                    None
+                }
             }
+        };
+        if let Some(line) = line {
             self.heap.push(Reverse((line, i)));
         }
         Ok(())
     }
 
-    /// The next line not equal to the one before (runs may share lines).
-    fn next_line(&mut self) -> std::io::Result<Option<String>> {
+    /// The next line not equal to the one before (runs may share lines), without its
+    /// line break; `None` at the end.
+    pub fn next_line(&mut self) -> std::io::Result<Option<String>> {
         if !self.started {
             self.started = true;
             for i in 0..self.sources.len() {
@@ -183,8 +215,23 @@ mod tests {
         }
         let spilled = runs.spilled();
         let mut out = String::new();
-        runs.into_ntriples().read_to_string(&mut out).expect("read");
+        runs.into_ntriples()
+            .expect("merge")
+            .read_to_string(&mut out)
+            .expect("read");
         (out, spilled)
+    }
+
+    #[test]
+    fn distinct_lines_are_counted_whatever_the_run_size() {
+        let lines = ["b", "a", "ab", "a", "b", "", "abc", "ab"];
+        for limit in [1, 2, 3, usize::MAX] {
+            let mut runs = Runs::new(limit);
+            for l in lines {
+                runs.push(l.to_string()).expect("push");
+            }
+            assert_eq!(runs.count_unique().expect("count"), 5, "limit {limit}");
+        }
     }
 
     #[test]
