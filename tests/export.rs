@@ -10,6 +10,7 @@ use common::{ingest_corpus, root};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphNameRef, NamedNode, Quad, QuadRef};
 use oxigraph::store::Store;
+use referat::export::tables::{build_tables_with, Sizes, Table};
 use referat::export::{self, ExportArgs, Format};
 use referat::rdf::RdfConfig;
 use referat::store::GraphStore;
@@ -403,6 +404,28 @@ fn tables_join_and_read_like_the_curated_queries() {
     let dir = tempfile::tempdir().expect("tmp");
     let gs = ingest_corpus(&dir.path().join("store"));
     let tables = referat::export::tables::build_tables(&gs).expect("tables");
+    // Grouped three rows at a time and sorted in runs of 256 bytes (spilled to files and
+    // merged): the same tables as in one query and one run.
+    let whole = Sizes {
+        batch: usize::MAX,
+        run_bytes: usize::MAX,
+    };
+    let small = Sizes {
+        batch: 3,
+        run_bytes: 256,
+    };
+    let rows = |t: &[Table]| -> Vec<(String, Vec<Vec<String>>)> {
+        t.iter()
+            .map(|t| (t.name.to_string(), t.rows.clone()))
+            .collect()
+    };
+    let one = rows(&build_tables_with(&gs, whole).expect("tables"));
+    assert_eq!(one, rows(&tables));
+    assert_eq!(one, rows(&build_tables_with(&gs, small).expect("tables")));
+    assert!(
+        one.iter().all(|(_, r)| r.len() > 3),
+        "every table spans batches"
+    );
     let items = tables.iter().find(|t| t.name == "items").expect("items");
     let row = items
         .rows

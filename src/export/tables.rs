@@ -8,7 +8,7 @@
 //! Single-valued columns take the smallest value (SPARQL `MIN`) so one row per id is
 //! guaranteed; multi-valued columns are sorted and joined with ` | `.
 
-use super::base_of;
+use super::{base_of, union};
 use crate::store::GraphStore;
 use anyhow::{anyhow, Context, Result};
 use oxigraph::model::Term;
@@ -70,6 +70,79 @@ fn select(
     };
     for s in sols {
         row(&s.map_err(|e| anyhow!("table query failed: {e}"))?)?;
+    }
+    Ok(())
+}
+
+/// How much of a table is held at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    /// Rows per grouping query: the store's evaluator holds a set of aggregates per group
+    /// until its query ends, about 1.5 KB per row (the amounts of 10 000 documents alone:
+    /// 750 MB in one query), so the table queries run on this many of their rows at a time.
+    pub batch: usize,
+    /// Bytes of rows sorted in memory before a run is spilled to a temporary file.
+    pub run_bytes: usize,
+}
+
+impl Sizes {
+    /// What exports use.
+    pub const DEFAULT: Sizes = Sizes {
+        batch: 2000,
+        run_bytes: union::RUN_BYTES,
+    };
+}
+
+/// Runs a table's grouping query (`GROUP BY ?{var}`, one row per `?{var}`) on batches of
+/// the instances of `class`: `#VALUES#` in the query stands for `?{var} a {class}`, and is
+/// replaced by a `VALUES` list of a batch of them. The same rows as one query over them
+/// all (each group is one `?{var}`), in the memory of a batch. The list must be all the
+/// query starts from: beside the class pattern, Oxigraph scans every instance once per
+/// batch. Instances that are blank nodes, which `VALUES` cannot name, are grouped in one
+/// more query of their own.
+fn select_grouped(
+    gs: &GraphStore,
+    batch_size: usize,
+    var: &str,
+    class: &str,
+    body: &str,
+    mut row: impl FnMut(&QuerySolution) -> Result<()>,
+) -> Result<()> {
+    let mut batch: Vec<String> = Vec::new();
+    let mut blank = false;
+    let mut run = |batch: &mut Vec<String>| -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let values = format!("VALUES ?{var} {{ {} }}", batch.join(" "));
+        batch.clear();
+        select(gs, &body.replace("#VALUES#", &values), &mut row)
+    };
+    select(
+        gs,
+        &format!("SELECT DISTINCT ?{var} WHERE {{ ?{var} a {class} }}"),
+        |r| {
+            match r.get(var) {
+                Some(Term::NamedNode(n)) => batch.push(n.to_string()),
+                Some(_) => blank = true,
+                None => {}
+            }
+            if batch.len() >= batch_size.max(1) {
+                run(&mut batch)?;
+            }
+            Ok(())
+        },
+    )?;
+    run(&mut batch)?;
+    if blank {
+        select(
+            gs,
+            &body.replace(
+                "#VALUES#",
+                &format!("?{var} a {class} . FILTER(isBlank(?{var}))"),
+            ),
+            &mut row,
+        )?;
     }
     Ok(())
 }
@@ -151,8 +224,14 @@ fn lists(
 
 /// Builds every table from the store, in the order of [`TABLE_NAMES`].
 pub fn build_tables(gs: &GraphStore) -> Result<Vec<Table>> {
+    build_tables_with(gs, Sizes::DEFAULT)
+}
+
+/// [`build_tables`] holding at most `sizes` at a time (the same tables whatever the sizes).
+pub fn build_tables_with(gs: &GraphStore, sizes: Sizes) -> Result<Vec<Table>> {
     let mut tables = Vec::new();
-    each_table(gs, |t| {
+    each_table(gs, sizes, |mut t, rows| {
+        t.rows = rows.into_rows()?.collect::<Result<_>>()?;
         tables.push(t);
         Ok(())
     })?;
@@ -402,19 +481,104 @@ fn schemas() -> Vec<Table> {
 }
 
 /// The schema of one table with its rows.
-fn table(name: &str, rows: Vec<Vec<String>>) -> Result<Table> {
-    let mut t = schemas()
+fn schema(name: &str) -> Result<Table> {
+    schemas()
         .into_iter()
         .find(|t| t.name == name)
-        .ok_or_else(|| anyhow!("no table named {name}"))?;
-    t.rows = rows;
-    Ok(t)
+        .ok_or_else(|| anyhow!("no table named {name}"))
 }
 
-/// Builds the tables from the store and hands each to `done` as soon as its rows are
-/// complete: memory holds one table's rows and the ids that join the next tables, not
-/// every table at once (all seven held 1.8 GB for 10 000 documents).
-pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) -> Result<()> {
+/// A table's rows, sorted.
+pub enum Rows {
+    /// Held in memory (the organisations, which are few).
+    Memory(Vec<Vec<String>>),
+    /// Sorted on disk by a key in bounded runs (see `SortedRows`).
+    Runs(union::Runs),
+}
+
+impl Rows {
+    /// Every row, in order.
+    pub fn into_rows(self) -> Result<Box<dyn Iterator<Item = Result<Vec<String>>>>> {
+        Ok(match self {
+            Rows::Memory(rows) => Box::new(rows.into_iter().map(Ok)),
+            Rows::Runs(runs) => {
+                let mut merged = runs
+                    .into_ntriples()
+                    .context("cannot read a temporary file back")?;
+                Box::new(std::iter::from_fn(move || {
+                    let line = match merged.next_line() {
+                        Ok(Some(line)) => line,
+                        Ok(None) => return None,
+                        Err(e) => {
+                            return Some(Err(
+                                anyhow::Error::from(e).context("cannot read a temporary file back")
+                            ))
+                        }
+                    };
+                    let row = line.split_once(KEY_END).map(|(_, json)| json).unwrap_or("");
+                    Some(serde_json::from_str(row).context("a sorted table row does not read back"))
+                }))
+            }
+        })
+    }
+}
+
+/// Ends a row's sort key in its line (below every character a key holds).
+const KEY_END: char = '\u{1}';
+
+/// Rows of a table sorted by a key, in runs of bounded size spilled to temporary files
+/// ([`union::Runs`]): the larger tables grow with the corpus (the amounts of 10 000
+/// documents are 100 MB of CSV, several times that as strings in memory). A row is
+/// stored as its key, [`KEY_END`] and the row as JSON (which escapes line breaks), so the
+/// lines sort by key.
+struct SortedRows {
+    runs: union::Runs,
+}
+
+impl SortedRows {
+    fn new(run_bytes: usize) -> Self {
+        SortedRows {
+            runs: union::Runs::new(run_bytes),
+        }
+    }
+
+    /// Adds a row under the key made of `key` (each part's control characters, which no
+    /// id or date has, read as spaces; parts separated by a character below all others).
+    fn push(&mut self, key: &[&str], row: &[String]) -> Result<()> {
+        let mut line = String::new();
+        for (i, k) in key.iter().enumerate() {
+            if i > 0 {
+                line.push('\u{0}');
+            }
+            line.extend(k.chars().map(|c| if c < ' ' { ' ' } else { c }));
+        }
+        line.push(KEY_END);
+        line.push_str(&serde_json::to_string(row)?);
+        self.runs
+            .push(line)
+            .context("cannot write a temporary file")
+    }
+
+    fn rows(self) -> Rows {
+        Rows::Runs(self.runs)
+    }
+}
+
+/// A position as a key that sorts like the number (negative numbers first).
+fn number_key(n: i64) -> String {
+    format!("{:020}", (n as u64) ^ (1 << 63))
+}
+
+/// Builds the tables from the store and hands each (its schema, its sorted rows) to `done`
+/// as soon as its rows are complete. Memory holds the ids that join the next tables, not
+/// the tables: their grouping queries run on batches of rows ([`select_grouped`]) and
+/// their rows are sorted on disk (`SortedRows`). All seven in memory held 1.8 GB for
+/// 10 000 documents.
+pub fn each_table(
+    gs: &GraphStore,
+    sizes: Sizes,
+    mut done: impl FnMut(Table, Rows) -> Result<()>,
+) -> Result<()> {
     let ids = Ids { base: base_of(gs) };
 
     // organisations
@@ -483,17 +647,21 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
         }
     }
     organisations.sort();
-    done(table("organisations", organisations)?)?;
+    done(schema("organisations")?, Rows::Memory(organisations))?;
 
     // meetings
-    let mut meetings: Vec<Vec<String>> = Vec::new();
-    select(
+    let mut meetings = SortedRows::new(sizes.run_bytes);
+    let mut meeting_ids: BTreeSet<String> = BTreeSet::new();
+    select_grouped(
         gs,
+        sizes.batch,
+        "m",
+        "besluit:Zitting",
         "SELECT ?m (MIN(?o) AS ?body) (MIN(?d) AS ?date) (MIN(?st) AS ?start)
                 (MIN(?loc) AS ?location) (MIN(?kf) AS ?known_from)
                 (COUNT(DISTINCT ?item) AS ?items) (MIN(?doc) AS ?document)
                 (MIN(?file) AS ?source_file) (MIN(?sha) AS ?sha256)
-         WHERE { ?m a besluit:Zitting .
+         WHERE { #VALUES#
            OPTIONAL { ?m besluit:isGehoudenDoor ?o }
            OPTIONAL { ?m dct:date ?d }
            OPTIONAL { ?m besluit:geplandeStart ?st }
@@ -510,7 +678,7 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
                 .split_once('T')
                 .map(|(_, t)| t.chars().take(8).collect::<String>())
                 .unwrap_or_default();
-            meetings.push(vec![
+            let row = vec![
                 ids.id(r.get("m")),
                 cell(r.get("m")),
                 body.clone(),
@@ -523,14 +691,13 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
                 ids.id(r.get("document")),
                 cell(r.get("source_file")),
                 cell(r.get("sha256")),
-            ]);
-            Ok(())
+            ];
+            meeting_ids.insert(row[0].clone());
+            meetings.push(&[&row[2], &row[4], &row[0]], &row)
         },
     )?;
     drop(org_names);
-    meetings.sort_by(|a, b| (&a[2], &a[4], &a[0]).cmp(&(&b[2], &b[4], &b[0])));
-    let meeting_ids: BTreeSet<String> = meetings.iter().map(|r| r[0].clone()).collect();
-    done(table("meetings", meetings)?)?;
+    done(schema("meetings")?, meetings.rows())?;
 
     // items
     let officers = lists(
@@ -541,13 +708,17 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
         "o",
     )?;
     let mut item_meeting: HashMap<String, String> = HashMap::new();
-    let mut items: Vec<(i64, Vec<String>)> = Vec::new();
-    select(
+    let mut items = SortedRows::new(sizes.run_bytes);
+    let mut item_ids: BTreeSet<String> = BTreeSet::new();
+    select_grouped(
         gs,
+        sizes.batch,
+        "item",
+        "besluit:Agendapunt",
         "SELECT ?item (MIN(?m) AS ?meeting) (MIN(?n) AS ?number) (MIN(?pos) AS ?position)
                 (MIN(?secn) AS ?section) (MIN(?sect) AS ?section_title) (MIN(?t) AS ?title)
                 (MIN(?cn) AS ?case_number) (MIN(?dec) AS ?decision)
-         WHERE { ?item a besluit:Agendapunt .
+         WHERE { #VALUES#
            OPTIONAL { ?m besluit:behandelt ?item }
            OPTIONAL { ?item skos:notation ?n }
            OPTIONAL { ?item schema:position ?pos }
@@ -562,39 +733,39 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
             let meeting = ids.id(r.get("meeting"));
             item_meeting.insert(id.clone(), meeting.clone());
             let pos = cell(r.get("position"));
-            items.push((
-                pos.parse().unwrap_or(i64::MAX),
-                vec![
-                    id.clone(),
-                    cell(r.get("item")),
-                    meeting,
-                    cell(r.get("number")),
-                    pos,
-                    cell(r.get("section")),
-                    cell(r.get("section_title")),
-                    cell(r.get("title")),
-                    cell(r.get("case_number")),
-                    officers.get(&id).cloned().unwrap_or_default(),
-                    ids.id(r.get("decision")),
-                ],
-            ));
+            let order = number_key(pos.parse().unwrap_or(i64::MAX));
+            let row = vec![
+                id.clone(),
+                cell(r.get("item")),
+                meeting,
+                cell(r.get("number")),
+                pos,
+                cell(r.get("section")),
+                cell(r.get("section_title")),
+                cell(r.get("title")),
+                cell(r.get("case_number")),
+                officers.get(&id).cloned().unwrap_or_default(),
+                ids.id(r.get("decision")),
+            ];
+            items.push(&[&row[2], &order, &id], &row)?;
+            item_ids.insert(id);
             Ok(())
         },
     )?;
     drop(officers);
-    items.sort_by(|a, b| (&a.1[2], a.0, &a.1[0]).cmp(&(&b.1[2], b.0, &b.1[0])));
-    let items: Vec<Vec<String>> = items.into_iter().map(|(_, r)| r).collect();
-    let item_ids: BTreeSet<String> = items.iter().map(|r| r[0].clone()).collect();
-    done(table("items", items)?)?;
+    done(schema("items")?, items.rows())?;
 
     // decisions
-    let mut decisions: Vec<Vec<String>> = Vec::new();
-    select(
+    let mut decisions = SortedRows::new(sizes.run_bytes);
+    select_grouped(
         gs,
+        sizes.batch,
+        "d",
+        "besluit:Besluit",
         "SELECT ?d (MIN(?item) AS ?it) (MIN(?kind) AS ?k) (MIN(?label) AS ?kl)
                 (MIN(?by) AS ?passed_by) (MIN(?text) AS ?txt)
                 (COUNT(DISTINCT ?rec) AS ?recs) (COUNT(DISTINCT ?follows) AS ?followed)
-         WHERE { ?d a besluit:Besluit .
+         WHERE { #VALUES#
            OPTIONAL { ?tr prov:generated ?d ; dct:subject ?item .
                       OPTIONAL { ?tr ref:recommendation ?rec } }
            OPTIONAL { ?d ref:decisionKind ?c .
@@ -609,7 +780,7 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
             let by = ids.id(r.get("passed_by"));
             let recs: u64 = cell(r.get("recs")).parse().unwrap_or(0);
             let followed: u64 = cell(r.get("followed")).parse().unwrap_or(0);
-            decisions.push(vec![
+            let row = vec![
                 ids.id(r.get("d")),
                 cell(r.get("d")),
                 item.clone(),
@@ -623,12 +794,11 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
                 },
                 (recs > 0 && followed >= recs).to_string(),
                 cell(r.get("txt")),
-            ]);
-            Ok(())
+            ];
+            decisions.push(&[&row[0]], &row)
         },
     )?;
-    decisions.sort();
-    done(table("decisions", decisions)?)?;
+    done(schema("decisions")?, decisions.rows())?;
 
     // people and their roles
     let person_aliases = lists(
@@ -638,29 +808,33 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
         "p",
         "a",
     )?;
-    let mut people: Vec<Vec<String>> = Vec::new();
-    select(
+    let mut people = SortedRows::new(sizes.run_bytes);
+    let mut person_ids: BTreeSet<String> = BTreeSet::new();
+    select_grouped(
         gs,
+        sizes.batch,
+        "p",
+        "foaf:Person",
         "SELECT ?p (MIN(?n) AS ?name) (COUNT(DISTINCT ?m) AS ?attended)
-         WHERE { ?p a foaf:Person . OPTIONAL { ?p foaf:name ?n }
+         WHERE { #VALUES# OPTIONAL { ?p foaf:name ?n }
                  OPTIONAL { ?m schema:attendee ?p } }
          GROUP BY ?p",
         |r| {
             let id = ids.id(r.get("p"));
-            people.push(vec![
+            let row = vec![
                 id.clone(),
                 cell(r.get("p")),
                 cell(r.get("name")),
                 person_aliases.get(&id).cloned().unwrap_or_default(),
                 cell(r.get("attended")),
-            ]);
+            ];
+            people.push(&[&id], &row)?;
+            person_ids.insert(id);
             Ok(())
         },
     )?;
     drop(person_aliases);
-    people.sort();
-    let person_ids: BTreeSet<String> = people.iter().map(|r| r[0].clone()).collect();
-    done(table("people", people)?)?;
+    done(schema("people")?, people.rows())?;
     let context = |ctx: String| -> (String, String) {
         if item_ids.contains(&ctx) {
             let m = item_meeting.get(&ctx).cloned().unwrap_or_default();
@@ -671,11 +845,14 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
             (String::new(), String::new())
         }
     };
-    let mut memberships: Vec<Vec<String>> = Vec::new();
-    select(
+    let mut memberships = SortedRows::new(sizes.run_bytes);
+    select_grouped(
         gs,
+        sizes.batch,
+        "ms",
+        "org:Membership",
         "SELECT ?ms (MIN(?p) AS ?person) (MIN(?o) AS ?org) (MIN(?role) AS ?r) (MIN(?ctx) AS ?c)
-         WHERE { ?ms a org:Membership ; org:member ?p . ?p a foaf:Person .
+         WHERE { #VALUES# ?ms org:member ?p . FILTER EXISTS { ?p a foaf:Person }
            OPTIONAL { ?ms org:organization ?o }
            OPTIONAL { ?ms org:role ?rr .
                       OPTIONAL { ?rr skos:notation ?rt }
@@ -690,7 +867,7 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
             }
             let org = ids.id(r.get("org"));
             let (m, it) = context(ids.id(r.get("c")));
-            memberships.push(vec![
+            let row = vec![
                 ids.id(r.get("ms")),
                 person,
                 if org_ids.contains(&org) {
@@ -701,20 +878,22 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
                 cell(r.get("r")),
                 m,
                 it,
-            ]);
-            Ok(())
+            ];
+            memberships.push(&[&row[0]], &row)
         },
     )?;
-    memberships.sort();
-    done(table("roles", memberships)?)?;
+    done(schema("roles")?, memberships.rows())?;
 
     // amounts
-    let mut amounts: Vec<Vec<String>> = Vec::new();
-    select(
+    let mut amounts = SortedRows::new(sizes.run_bytes);
+    select_grouped(
         gs,
+        sizes.batch,
+        "a",
+        "schema:MonetaryAmount",
         "SELECT ?a (MIN(?v) AS ?value) (MIN(?mx) AS ?value_max) (MIN(?c) AS ?currency)
                 (MIN(?per_) AS ?per) (MIN(?y) AS ?year) (MIN(?t) AS ?text) (MIN(?ctx) AS ?context)
-         WHERE { ?a a schema:MonetaryAmount .
+         WHERE { #VALUES#
            OPTIONAL { ?a schema:value ?v } OPTIONAL { ?a schema:maxValue ?mx }
            OPTIONAL { ?a schema:currency ?c } OPTIONAL { ?a ref:per ?per_ }
            OPTIONAL { ?a ref:priceYear ?y } OPTIONAL { ?a prov:value ?t }
@@ -722,7 +901,7 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
          GROUP BY ?a",
         |r| {
             let (m, it) = context(ids.id(r.get("context")));
-            amounts.push(vec![
+            let row = vec![
                 ids.id(r.get("a")),
                 cell(r.get("a")),
                 m,
@@ -733,12 +912,11 @@ pub fn each_table(gs: &GraphStore, mut done: impl FnMut(Table) -> Result<()>) ->
                 cell(r.get("per")),
                 cell(r.get("year")),
                 cell(r.get("text")),
-            ]);
-            Ok(())
+            ];
+            amounts.push(&[&row[0]], &row)
         },
     )?;
-    amounts.sort();
-    done(table("amounts", amounts)?)
+    done(schema("amounts")?, amounts.rows())
 }
 
 /// The Frictionless Data package descriptor of the tables.
@@ -813,7 +991,7 @@ pub fn datapackage(tables: &[Table]) -> serde_json::Value {
 pub fn write_tables(gs: &GraphStore, dir: &Path) -> Result<usize> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tables = Vec::new();
-    each_table(gs, |mut t| {
+    each_table(gs, Sizes::DEFAULT, |t, rows| {
         let path = dir.join(format!("{}.csv", t.name));
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
@@ -821,13 +999,12 @@ pub fn write_tables(gs: &GraphStore, dir: &Path) -> Result<usize> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         w.write_record(t.fields.iter().map(|fd| fd.name))
             .with_context(|| format!("cannot write {}", path.display()))?;
-        for r in &t.rows {
-            w.write_record(r)
+        for r in rows.into_rows()? {
+            w.write_record(r?)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         w.flush()
             .with_context(|| format!("cannot write {}", path.display()))?;
-        t.rows = Vec::new();
         tables.push(t);
         Ok(())
     })?;
@@ -838,4 +1015,56 @@ pub fn write_tables(gs: &GraphStore, dir: &Path) -> Result<usize> {
     text.push('\n');
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(tables.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_rows_follow_their_keys_whatever_the_run_size() {
+        // (meeting, position, id) as the items table sorts them: a meeting id that is a
+        // prefix of others, positions past 9, a negative one, a missing one (MAX), and
+        // the same row twice.
+        let rows = [
+            ("m/1", 10, "b"),
+            ("m/1", 2, "a"),
+            ("m/10", 1, "c"),
+            ("m/1", -1, "d"),
+            ("m/1 x", 1, "e"),
+            ("m/1", i64::MAX, "f"),
+            ("m/1", 2, "a"),
+        ];
+        let mut want: Vec<(String, i64, String)> = rows
+            .iter()
+            .map(|(m, p, id)| (m.to_string(), *p, id.to_string()))
+            .collect();
+        want.sort();
+        want.dedup();
+        let text = "a decision,\nover two lines \"quoted\"";
+        for run_bytes in [1, 64, usize::MAX] {
+            let mut sorted = SortedRows::new(run_bytes);
+            for (m, pos, id) in rows {
+                let row = vec![
+                    id.to_string(),
+                    m.to_string(),
+                    pos.to_string(),
+                    text.to_string(),
+                ];
+                sorted.push(&[m, &number_key(pos), id], &row).expect("push");
+            }
+            let got: Vec<Vec<String>> = sorted
+                .rows()
+                .into_rows()
+                .expect("rows")
+                .collect::<Result<_>>()
+                .expect("read back");
+            assert!(got.iter().all(|r| r[3] == text), "{got:?}");
+            let got: Vec<(String, i64, String)> = got
+                .iter()
+                .map(|r| (r[1].clone(), r[2].parse().expect("number"), r[0].clone()))
+                .collect();
+            assert_eq!(got, want, "runs of {run_bytes} bytes");
+        }
+    }
 }
