@@ -208,7 +208,24 @@ fn framed_jsonld_is_a_faithful_fixed_point() {
 fn catalog_statistics_count_the_graph() {
     let dir = tempfile::tempdir().expect("tmp");
     let gs = ingest_corpus(&dir.path().join("store"));
+    // A registry link, as `referat link` writes them (a linkset), and a subject with no
+    // class (a subject but not an entity).
+    let links = NamedNode::new(format!("{}graph/links", referat::rdf::DEFAULT_BASE)).expect("iri");
+    let kl = referat::rdf::organisation_iri("KL", &RdfConfig::default());
+    let close = NamedNode::new("http://www.w3.org/2004/02/skos/core#closeMatch").expect("iri");
+    let wikidata = NamedNode::new("http://www.wikidata.org/entity/Q6499361").expect("iri");
+    let untyped = NamedNode::new("http://example.org/untyped").expect("iri");
+    for q in [
+        Quad::new(kl, close.clone(), wikidata.clone(), links.clone()),
+        Quad::new(untyped, close.clone(), wikidata, links),
+    ] {
+        gs.store().insert(QuadRef::from(&q)).expect("insert");
+    }
     let stats = export::catalog::Stats::of_store(&gs).expect("stats");
+    assert!(stats.entities < stats.subjects, "{stats:?}");
+    let linksets: Vec<(&(String, String), &u64)> = stats.links.iter().collect();
+    let wikidata_close = ("www.wikidata.org".to_string(), close.as_str().to_string());
+    assert_eq!(linksets, vec![(&wikidata_close, &2)]);
     // The same figures counted directly from the quads, with sets.
     let rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
     let (mut subjects, mut objects, mut properties) =
