@@ -693,29 +693,21 @@ fn convert(
     }
     let quads = oxigraph::io::RdfParser::from_format(format)
         .for_reader(std::io::BufReader::with_capacity(1 << 16, file));
-    let mut failed = None;
     let mut each_quad = quads.map(|q| {
         let q = q.with_context(|| format!("cannot read {} back", from.display()))?;
         for (f, path, _, w) in writers.iter_mut() {
-            let written = if f.keeps_graphs() {
+            if f.keeps_graphs() {
                 w.serialize_quad(&q)
             } else {
                 w.serialize_triple(TripleRef::from(q.as_ref()))
-            };
-            if let Err(e) = written {
-                failed = Some(
-                    anyhow::Error::from(e).context(format!("cannot write {}", path.display())),
-                );
             }
+            .with_context(|| format!("cannot write {}", path.display()))?;
         }
         Ok(q)
     });
     each(&mut each_quad)?;
     for q in each_quad {
         q?;
-    }
-    if let Some(e) = failed {
-        return Err(e);
     }
     let mut files = Vec::new();
     for (_, path, rel, w) in writers {
