@@ -586,18 +586,20 @@ fn hex(digest: &[u8]) -> String {
 /// Hashes (SHA-256) and counts what is written through it: a dump's files get their
 /// checksums as they are written, never read back whole.
 struct Hashing<W: Write> {
-    inner: W,
+    inner: Counting<W>,
     hasher: sha2::Sha256,
-    bytes: u64,
 }
 
 impl<W: Write> Hashing<W> {
     fn new(inner: W) -> Self {
         Hashing {
-            inner,
+            inner: Counting { inner, bytes: 0 },
             hasher: sha2::Sha256::new(),
-            bytes: 0,
         }
+    }
+
+    fn bytes(&self) -> u64 {
+        self.inner.bytes
     }
 }
 
@@ -605,7 +607,6 @@ impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
         Ok(n)
     }
 
@@ -639,7 +640,7 @@ impl DumpWriter {
             .with_context(|| format!("cannot write {}", self.path.display()))?;
         Ok(DumpFile {
             path: self.rel,
-            bytes: self.out.bytes,
+            bytes: self.out.bytes(),
             sha256: hex(&self.out.hasher.finalize()),
         })
     }
@@ -665,7 +666,7 @@ fn hash_file(path: &Path, rel: String) -> Result<DumpFile> {
         .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(DumpFile {
         path: rel,
-        bytes: sink.bytes,
+        bytes: sink.bytes(),
         sha256: hex(&sink.hasher.finalize()),
     })
 }

@@ -76,6 +76,17 @@ impl Runs {
         Ok(())
     }
 
+    /// How many distinct lines were pushed: a distinct count in the memory of one run, for
+    /// figures like VoID's distinct objects where a set of every value would hold the store.
+    pub fn count_unique(self) -> std::io::Result<u64> {
+        let mut merged = self.into_ntriples()?;
+        let mut n = 0;
+        while merged.next_line()?.is_some() {
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// Every triple once, in the order of its line, parsed back by Oxigraph's N-Triples
     /// parser as the runs are merged.
     pub fn into_triples(self) -> std::io::Result<impl Iterator<Item = anyhow::Result<Triple>>> {
@@ -119,19 +130,6 @@ impl Runs {
 enum Source {
     File(BufReader<File>),
     Memory(std::vec::IntoIter<String>),
-}
-
-impl Runs {
-    /// How many distinct lines were pushed: a distinct count in the memory of one run, for
-    /// figures like VoID's distinct objects where a set of every value would hold the store.
-    pub fn count_unique(self) -> std::io::Result<u64> {
-        let mut merged = self.into_ntriples()?;
-        let mut n = 0;
-        while merged.next_line()?.is_some() {
-            n += 1;
-        }
-        Ok(n)
-    }
 }
 
 /// The runs merged: a reader of sorted, unique N-Triples lines.
