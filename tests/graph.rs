@@ -135,6 +135,69 @@ fn decisions_query_answers_who_decided_what() {
     assert_eq!(rows.len() - 1, n, "one row per item, no duplicates");
 }
 
+/// `amounts.rq` is rewritten for the evaluator's speed and memory (ARCHITECTURE.md,
+/// "Curated queries"); whatever its shape, it must list every amount the parser read, in
+/// the meeting and item it was read in, with its currency, unit and text, and nothing else.
+#[test]
+fn amounts_query_lists_every_amount_the_parser_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let rows = csv(&gs, "amounts.rq", &[]);
+    assert_eq!(
+        rows[0],
+        [
+            "meeting_date",
+            "item",
+            "amount",
+            "currency",
+            "per",
+            "text",
+            "amount_max",
+            "price_year",
+            "fact_kind",
+            "actor"
+        ]
+    );
+    // Several rows of one amount differ only in what it belongs to (fact_kind, actor).
+    let mut got: Vec<[String; 5]> = rows[1..]
+        .iter()
+        .map(|r| {
+            [
+                r[0].clone(),
+                r[1].clone(),
+                r[3].clone(),
+                r[4].clone(),
+                r[5].clone(),
+            ]
+        })
+        .collect();
+    let mut want = Vec::new();
+    for f in ingest::collect_files(&[root().join("corpus")], &mut Vec::new()) {
+        let m = referat::parse::parse_file(&f, &ParseOptions::default()).expect("parses");
+        let date = m.meeting.date.clone().expect("dated");
+        for a in m.amounts.iter().filter(|a| a.value.is_finite()) {
+            let item = a
+                .item
+                .as_deref()
+                .filter(|n| m.items.iter().any(|i| i.number == n.trim()))
+                .unwrap_or("");
+            want.push([
+                date.clone(),
+                item.to_string(),
+                a.currency.clone(),
+                a.per.clone().unwrap_or_default(),
+                a.text.clone(),
+            ]);
+        }
+    }
+    want.sort();
+    want.dedup();
+    got.sort();
+    got.dedup();
+    assert!(want.len() >= 10, "the corpus has amounts: {want:?}");
+    assert_eq!(got, want);
+}
+
 #[test]
 fn meetings_form_a_chain_with_referenced_ends() {
     let dir = tempfile::tempdir().expect("tmp");
