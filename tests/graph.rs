@@ -198,6 +198,65 @@ fn amounts_query_lists_every_amount_the_parser_read() {
     assert_eq!(got, want);
 }
 
+/// `people.rq` is rewritten for the evaluator's memory too (the role is made inside a
+/// sub-select); whatever its shape, it must list every role the parser read for a person,
+/// with its organisation and item, and every organisational relation a person holds (as
+/// its relation token), and nothing else.
+#[test]
+fn people_query_lists_every_role_the_parser_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let rows = csv(&gs, "people.rq", &[]);
+    assert_eq!(
+        rows[0],
+        ["person", "role", "organisation", "meeting_date", "item"]
+    );
+    let mut got: Vec<[String; 5]> = rows[1..]
+        .iter()
+        .map(|r| {
+            [
+                r[3].clone(),
+                r[0].clone(),
+                r[1].clone(),
+                r[2].clone(),
+                r[4].clone(),
+            ]
+        })
+        .collect();
+    let mut want = Vec::new();
+    for f in ingest::collect_files(&[root().join("corpus")], &mut Vec::new()) {
+        let m = referat::parse::parse_file(&f, &ParseOptions::default()).expect("parses");
+        let date = m.meeting.date.clone().expect("dated");
+        for p in &m.persons {
+            for r in &p.roles {
+                want.push([
+                    date.clone(),
+                    p.name.clone(),
+                    r.role.clone(),
+                    r.organisation.clone().unwrap_or_default(),
+                    r.item.clone().unwrap_or_default(),
+                ]);
+            }
+        }
+        for r in &m.relations {
+            if m.persons.iter().any(|p| p.name == r.subject) {
+                want.push([
+                    date.clone(),
+                    r.subject.clone(),
+                    r.relation.clone(),
+                    r.object.clone(),
+                    r.item.clone().unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    want.sort();
+    want.dedup();
+    got.sort();
+    assert!(want.len() >= 5, "the corpus has people's roles: {want:?}");
+    assert_eq!(got, want);
+}
+
 #[test]
 fn meetings_form_a_chain_with_referenced_ends() {
     let dir = tempfile::tempdir().expect("tmp");
