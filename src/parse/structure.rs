@@ -925,11 +925,12 @@ fn parse_cover(cover: &[TextLine<'_>], text: &str, file_stem: &str) -> Meeting {
     if let Some(b) = cover.iter().find_map(|l| cover_body(l.text, text)) {
         m.body = Some(b);
     }
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for name in body_names(text) {
-        *counts.entry(titlecase(name)).or_default() += 1;
-    }
+    // Counted only when the cover names no body: it reads the whole text.
     if m.body.is_none() {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for name in body_names(text) {
+            *counts.entry(titlecase(name)).or_default() += 1;
+        }
         m.body = counts
             .into_iter()
             .max_by_key(|(_, n)| *n)
