@@ -50,6 +50,26 @@ fn csv(gs: &GraphStore, file: &str, params: &[&str]) -> Vec<Vec<String>> {
 }
 
 /// Minimal RFC 4180 reader (quoted fields with commas, quotes and newlines).
+/// Columns `cols` of a query's rows, in that order, the header left out.
+fn columns<const N: usize>(rows: &[Vec<String>], cols: [usize; N]) -> Vec<[String; N]> {
+    rows[1..]
+        .iter()
+        .map(|r| cols.map(|c| r[c].clone()))
+        .collect()
+}
+
+/// The reference corpus as the parser reads it, each document with its meeting date: what
+/// the curated queries are held to.
+fn parsed_corpus() -> Vec<(String, referat::model::Minutes)> {
+    ingest::collect_files(&[root().join("corpus")], &mut Vec::new())
+        .iter()
+        .map(|f| {
+            let m = referat::parse::parse_file(f, &ParseOptions::default()).expect("parses");
+            (m.meeting.date.clone().expect("dated"), m)
+        })
+        .collect()
+}
+
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
@@ -159,22 +179,9 @@ fn amounts_query_lists_every_amount_the_parser_read() {
         ]
     );
     // Several rows of one amount differ only in what it belongs to (fact_kind, actor).
-    let mut got: Vec<[String; 5]> = rows[1..]
-        .iter()
-        .map(|r| {
-            [
-                r[0].clone(),
-                r[1].clone(),
-                r[3].clone(),
-                r[4].clone(),
-                r[5].clone(),
-            ]
-        })
-        .collect();
+    let mut got = columns(&rows, [0, 1, 3, 4, 5]);
     let mut want = Vec::new();
-    for f in ingest::collect_files(&[root().join("corpus")], &mut Vec::new()) {
-        let m = referat::parse::parse_file(&f, &ParseOptions::default()).expect("parses");
-        let date = m.meeting.date.clone().expect("dated");
+    for (date, m) in parsed_corpus() {
         for a in m.amounts.iter().filter(|a| a.value.is_finite()) {
             let item = a
                 .item
@@ -211,22 +218,9 @@ fn people_query_lists_every_role_the_parser_read() {
         rows[0],
         ["person", "role", "organisation", "meeting_date", "item"]
     );
-    let mut got: Vec<[String; 5]> = rows[1..]
-        .iter()
-        .map(|r| {
-            [
-                r[3].clone(),
-                r[0].clone(),
-                r[1].clone(),
-                r[2].clone(),
-                r[4].clone(),
-            ]
-        })
-        .collect();
+    let mut got = columns(&rows, [3, 0, 1, 2, 4]);
     let mut want = Vec::new();
-    for f in ingest::collect_files(&[root().join("corpus")], &mut Vec::new()) {
-        let m = referat::parse::parse_file(&f, &ParseOptions::default()).expect("parses");
-        let date = m.meeting.date.clone().expect("dated");
+    for (date, m) in parsed_corpus() {
         for p in &m.persons {
             for r in &p.roles {
                 want.push([
