@@ -439,7 +439,8 @@ fn run(cli: Cli) -> Result<()> {
                 None => ResultFormat::Auto,
             };
             let gs = open_store_read_only(cli.store, &cli.base)?;
-            let mut buf: Vec<u8> = Vec::new();
+            // Held until complete (a failed query leaves no half result), on disk past 64 MiB.
+            let mut buf = query::Spool::new(64 << 20);
             let mut plan: Vec<u8> = Vec::new();
             query::run_with_plan(
                 gs.store(),
@@ -455,7 +456,7 @@ fn run(cli: Cli) -> Result<()> {
                 std::fs::write(path, &plan)
                     .with_context(|| format!("{}: cannot write the plan", path.display()))?;
             }
-            out.write_all(&buf)?;
+            buf.copy_to(&mut out)?;
         }
         Command::Export {
             format,

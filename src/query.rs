@@ -130,8 +130,10 @@ pub fn check_declared(query: &str, params: &[(Variable, Term)]) -> Result<(), Qu
     }
 }
 
-/// Run a query and write its results. Solutions are streamed; the first evaluation error
-/// stops the output (partial results are never presented as complete).
+/// Run a query and write its results. Solutions are streamed to `out` as they are read, so
+/// memory does not grow with the result; the first evaluation error stops the output and is
+/// returned, with what was written so far left in `out`. A caller that must never show half
+/// a result (a file, a terminal) writes into a [`Spool`] and copies it on success.
 pub fn run(
     store: &Store,
     query: &str,
@@ -287,11 +289,10 @@ fn write_results(
                 write_table(&vars, &rows, out)?;
                 return Ok(rows.len());
             }
-            // Collect first so that an evaluation error never leaves half a result file.
-            let mut all = Vec::new();
-            for s in solutions {
-                all.push(s.map_err(|e| eval_err(e, secs))?);
-            }
+            // Streamed: a solution is decoded, written and dropped. Holding them all, as
+            // this did, took 290 MB for 318 000 rows of `amounts.rq` at 10 000 documents,
+            // more than the evaluator's own tables; a caller that must not show half a
+            // result gives a [`Spool`].
             let fmt = match format {
                 ResultFormat::Csv | ResultFormat::Auto => QueryResultsFormat::Csv,
                 ResultFormat::Tsv => QueryResultsFormat::Tsv,
@@ -300,14 +301,16 @@ fn write_results(
             };
             let mut ser = QueryResultsSerializer::from_format(fmt)
                 .serialize_solutions_to_writer(&mut *out, vars)?;
-            for s in &all {
-                ser.serialize(s)?;
+            let mut rows = 0;
+            for s in solutions {
+                ser.serialize(&s.map_err(|e| eval_err(e, secs))?)?;
+                rows += 1;
             }
             ser.finish()?;
             if format == ResultFormat::Json {
                 writeln!(out)?;
             }
-            Ok(all.len())
+            Ok(rows)
         }
         QueryResults::Boolean(b) => {
             match format {
@@ -335,16 +338,14 @@ fn write_results(
                 ResultFormat::Xml => return Err(QueryError::TriplesFormat("xml")),
                 ResultFormat::Table | ResultFormat::Auto => {}
             }
-            let mut all = Vec::new();
-            for t in triples {
-                all.push(t.map_err(|e| eval_err(e, secs))?);
-            }
             let mut ser = RdfSerializer::from_format(RdfFormat::Turtle).for_writer(&mut *out);
-            for t in &all {
-                ser.serialize_triple(t)?;
+            let mut count = 0;
+            for t in triples {
+                ser.serialize_triple(&t.map_err(|e| eval_err(e, secs))?)?;
+                count += 1;
             }
             ser.finish()?;
-            Ok(all.len())
+            Ok(count)
         }
     }
 }
@@ -407,6 +408,62 @@ fn write_table(
         line(out, r)?;
     }
     writeln!(out, "({} rows)", rows.len())
+}
+
+/// A result held until it is complete: in memory up to a limit, then in an anonymous
+/// temporary file. Why: `referat query` must not leave half a result when evaluation fails
+/// late (a timeout, a store error), but holding a large result in memory broke the memory
+/// bound that streaming keeps (bench/RESULTS.md, "Memory of the curated queries").
+pub struct Spool {
+    memory: Vec<u8>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    limit: usize,
+}
+
+impl Spool {
+    /// A spool that keeps up to `limit` bytes in memory before it moves to a file.
+    pub fn new(limit: usize) -> Self {
+        Spool {
+            memory: Vec::new(),
+            file: None,
+            limit,
+        }
+    }
+
+    /// Writes everything spooled to `out`.
+    pub fn copy_to(self, out: &mut dyn Write) -> std::io::Result<()> {
+        use std::io::Seek;
+        match self.file {
+            None => out.write_all(&self.memory),
+            Some(file) => {
+                let mut file = file.into_inner().map_err(|e| e.into_error())?;
+                file.rewind()?;
+                std::io::copy(&mut std::io::BufReader::new(file), out).map(|_| ())
+            }
+        }
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.file.is_none() && self.memory.len() + buf.len() > self.limit {
+            let mut file = std::io::BufWriter::new(tempfile::tempfile()?);
+            file.write_all(&self.memory)?;
+            self.memory = Vec::new();
+            self.file = Some(file);
+        }
+        match &mut self.file {
+            Some(file) => file.write(buf),
+            None => {
+                self.memory.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -474,5 +531,20 @@ mod tests {
         let text = String::from_utf8(out).expect("utf8");
         assert!(text.contains(&evil.chars().count().to_string()), "{text}");
         assert!(store.is_empty().expect("len"));
+    }
+
+    #[test]
+    fn a_spool_gives_back_what_was_written_in_memory_and_past_its_limit() {
+        let text: Vec<u8> = (0..10_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        for limit in [usize::MAX, 1_000, 0] {
+            let mut spool = Spool::new(limit);
+            for chunk in text.chunks(777) {
+                spool.write_all(chunk).expect("spool write");
+            }
+            assert_eq!(spool.file.is_some(), limit < text.len(), "limit {limit}");
+            let mut out = Vec::new();
+            spool.copy_to(&mut out).expect("copy");
+            assert_eq!(out, text, "limit {limit}");
+        }
     }
 }

@@ -726,6 +726,32 @@ fn query_params_cannot_inject() {
 /// A `--param` for a variable the query does not select is refused with one line that
 /// names the option, the variable and what the query selects; an error in a query file
 /// names the file.
+/// Rows are streamed out of the evaluator, but a query that fails after some rows must not
+/// leave them as if they were the answer: `referat query` holds its output until the end.
+#[test]
+fn a_query_that_fails_late_prints_no_rows() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = seeded_store(dir.path());
+    // The store's triples come first; the SERVICE branch then fails (no federation here).
+    let q = "SELECT ?s WHERE { { ?s ?p ?o } UNION { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }";
+    let r = run(Some(&store), &["query", "--format", "csv", q]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(r.stdout, "", "no half result");
+    assert_eq!(r.stderr.trim_end().lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.starts_with("referat: "), "{}", r.stderr);
+    // The same rows without the failing branch are many: the failure came after them.
+    let r = run(
+        Some(&store),
+        &["query", "--format", "csv", "SELECT ?s WHERE { ?s ?p ?o }"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.lines().count() > 1000,
+        "{}",
+        r.stdout.lines().count()
+    );
+}
+
 #[test]
 fn query_errors_name_the_parameter_and_the_file() {
     let dir = tempfile::tempdir().expect("tmp");
