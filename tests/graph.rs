@@ -301,12 +301,8 @@ fn organisation_history_takes_any_alias() {
     }
 }
 
-/// Every curated SELECT sorts by all the columns it returns (after any sort key of its own,
-/// such as an item's position), so its answer comes out in one order whatever plan the
-/// evaluator picks: rows that tie on the first keys are not left in hash-table order.
-#[test]
-fn curated_queries_order_their_answers_by_every_column() {
-    use spargebra::algebra::{Expression, GraphPattern, OrderExpression};
+/// The curated queries, `queries/*.rq`, in name order (nine at least).
+fn curated_query_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("queries"))
         .expect("queries/")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -314,7 +310,16 @@ fn curated_queries_order_their_answers_by_every_column() {
         .collect();
     files.sort();
     assert!(files.len() >= 9, "{files:?}");
-    for f in files {
+    files
+}
+
+/// Every curated SELECT sorts by all the columns it returns (after any sort key of its own,
+/// such as an item's position), so its answer comes out in one order whatever plan the
+/// evaluator picks: rows that tie on the first keys are not left in hash-table order.
+#[test]
+fn curated_queries_order_their_answers_by_every_column() {
+    use spargebra::algebra::{Expression, GraphPattern, OrderExpression};
+    for f in curated_query_files() {
         let text = std::fs::read_to_string(&f).expect("query file");
         let parsed = spargebra::SparqlParser::new()
             .parse_query(&text)
@@ -365,14 +370,7 @@ fn curated_queries_order_their_answers_by_every_column() {
 fn curated_queries_are_planned_without_cross_products() {
     let dir = tempfile::tempdir().expect("tmp");
     let gs = ingest_corpus(&dir.path().join("store"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("queries"))
-        .expect("queries/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 9, "{files:?}");
-    for f in files {
+    for f in curated_query_files() {
         let name = f
             .file_name()
             .and_then(|n| n.to_str())
