@@ -462,7 +462,10 @@ impl Write for Spool {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        match &mut self.file {
+            Some(file) => file.flush(),
+            None => Ok(()),
+        }
     }
 }
 
