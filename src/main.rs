@@ -475,7 +475,7 @@ fn run(cli: Cli) -> Result<()> {
                 catalog,
                 dump,
             };
-            let summary = referat::export::run(&gs, &args)?;
+            let summary = referat::export::run_and_close(gs, &args)?;
             if !summary.is_empty() {
                 say!("{summary}");
             }

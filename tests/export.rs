@@ -302,6 +302,56 @@ fn python() -> PathBuf {
     root().join(".venv/bin/python")
 }
 
+/// Every file under `dir`, by its path inside it.
+fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let path = e.expect("entry").path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("inside").to_path_buf();
+                out.insert(rel, std::fs::read(&path).expect("read file"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_dump_that_closes_the_store_halfway_writes_the_same_files() {
+    // The command line's dump reopens the store between its passes and closes it before
+    // re-serialising its own files; the folder must be the one a dump with the store open
+    // throughout writes, byte for byte.
+    let dir = tempfile::tempdir().expect("tmp");
+    let gs = ingest_corpus(&dir.path().join("store"));
+    let dump_into = |name: &str| ExportArgs {
+        dump: Some(dir.path().join(name)),
+        ..ExportArgs::default()
+    };
+    export::run(&gs, &dump_into("open")).expect("dump, store open");
+    drop(gs);
+    // Read-only, as the command line opens it: only such a store is reopened between passes.
+    let reader = GraphStore::open_read_only(&dir.path().join("store"), RdfConfig::default())
+        .expect("reader");
+    let summary = export::run_and_close(reader, &dump_into("closed")).expect("dump, reopened");
+    assert!(summary.starts_with("wrote 18 files to "), "{summary}");
+    let open = files_under(&dir.path().join("open"));
+    let closed = files_under(&dir.path().join("closed"));
+    assert_eq!(open.len(), 18, "{:?}", open.keys().collect::<Vec<_>>());
+    assert_eq!(
+        open.keys().collect::<Vec<_>>(),
+        closed.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &open {
+        assert!(closed[path] == *bytes, "{} differs", path.display());
+    }
+    // The store was closed, not leaked: a writer can open it again.
+    GraphStore::open(&dir.path().join("store"), RdfConfig::default()).expect("store reopens");
+}
+
 #[test]
 fn dump_passes_rdflib_pyshacl_and_csv() {
     let py = python();

@@ -10,7 +10,7 @@
 //! name is `$REFERAT_PUBLISHER` and the contact `$REFERAT_CONTACT` (a URL or e-mail).
 
 use super::{base_of, export_graphs, union, union_runs, DumpFile, Format};
-use crate::rdf::slug;
+use crate::rdf::{slug, RdfConfig};
 use crate::store::GraphStore;
 use anyhow::{anyhow, Result};
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -187,13 +187,13 @@ fn default_files() -> Vec<DumpFile> {
 /// files (with sizes and checksums); empty means "describe the standard file set" without
 /// them.
 pub fn catalog_turtle(gs: &GraphStore, files: &[DumpFile]) -> Result<String> {
-    turtle(gs, &Stats::of_store(gs)?, files)
+    turtle(gs.config(), &Stats::of_store(gs)?, files)
 }
 
 /// The catalog as Turtle, from statistics already gathered (a dump gathers them from the
 /// N-Triples file it wrote rather than reading the store once more).
-pub fn turtle(gs: &GraphStore, stats: &Stats, files: &[DumpFile]) -> Result<String> {
-    let triples = catalog_triples(gs, stats, files)?;
+pub fn turtle(config: &RdfConfig, stats: &Stats, files: &[DumpFile]) -> Result<String> {
+    let triples = catalog_triples(config, stats, files)?;
     let mut keyed: Vec<(String, Triple)> =
         triples.into_iter().map(|t| (t.to_string(), t)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
@@ -388,9 +388,13 @@ impl Stats {
 }
 
 /// The catalog's triples (see the module documentation).
-pub fn catalog_triples(gs: &GraphStore, stats: &Stats, files: &[DumpFile]) -> Result<Vec<Triple>> {
-    let base = base_of(gs);
-    let version = gs.config().extractor_version.clone();
+pub fn catalog_triples(
+    config: &RdfConfig,
+    stats: &Stats,
+    files: &[DumpFile],
+) -> Result<Vec<Triple>> {
+    let base = config.clone().normalised().base;
+    let version = config.extractor_version.clone();
     let today = release_date();
     let download = {
         let d = env_or("REFERAT_DOWNLOAD_URL", &format!("{base}download/"));

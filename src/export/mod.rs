@@ -501,6 +501,29 @@ fn stream_format(
 
 /// Run an export; returns a one-line summary for the user.
 pub fn run(store: &GraphStore, args: &ExportArgs) -> Result<String> {
+    check_args(args)?;
+    if let Some(dir) = &args.dump {
+        let (folder, files) = dump(store, dir)?;
+        return Ok(format!("wrote {files} files to {}", folder.display()));
+    }
+    run_checked(store, args)
+}
+
+/// As [`run`], for a caller done with the store afterwards (the command line): a dump
+/// reopens it between its passes over it and closes it before the half that reads only
+/// the dump's own files, so that RocksDB's caches of one pass are not held through the
+/// next (see [`GraphStore::reopened`]).
+pub fn run_and_close(store: GraphStore, args: &ExportArgs) -> Result<String> {
+    check_args(args)?;
+    if let Some(dir) = &args.dump {
+        let (folder, files) = dump_from(DumpSource::Owned(Box::new(store)), dir)?;
+        return Ok(format!("wrote {files} files to {}", folder.display()));
+    }
+    run_checked(&store, args)
+}
+
+/// Refuses what no export can do: no mode, more than one, or options the mode ignores.
+fn check_args(args: &ExportArgs) -> Result<()> {
     let modes = usize::from(args.format.is_some())
         + usize::from(args.tables.is_some())
         + usize::from(args.catalog)
@@ -517,6 +540,11 @@ pub fn run(store: &GraphStore, args: &ExportArgs) -> Result<String> {
     if args.output.is_some() && (args.tables.is_some() || args.dump.is_some()) {
         bail!("--output applies only to --format and --catalog (--tables and --dump write into their folder)");
     }
+    Ok(())
+}
+
+/// Every mode but the dump, with the arguments checked.
+fn run_checked(store: &GraphStore, args: &ExportArgs) -> Result<String> {
     if let Some(f) = &args.format {
         let format = Format::parse(f)?;
         let graphs = export_graphs(store, args.graph.as_deref())?;
@@ -538,10 +566,6 @@ pub fn run(store: &GraphStore, args: &ExportArgs) -> Result<String> {
     if args.catalog {
         let text = catalog::catalog_turtle(store, &[])?;
         return emit(text.as_bytes(), args.output.as_deref(), "catalog");
-    }
-    if let Some(dir) = &args.dump {
-        let (folder, files) = dump(store, dir)?;
-        return Ok(format!("wrote {files} files to {}", folder.display()));
     }
     Ok(String::new())
 }
@@ -723,15 +747,43 @@ fn convert(
 /// Writes every format, the tables and the catalog into `DIR/referat-<hash>/`, where the
 /// hash is that of the sorted N-Quads: the same data always gives the same folder name, so a
 /// re-run replaces the folder rather than piling up copies. Returns the folder and how many
-/// files it holds.
-///
-/// Every file is streamed and hashed as it is written. The store is read three times (the
-/// N-Quads, the N-Triples of the union, the framed JSON-LD) and the tables queried; TriG and
-/// flat JSON-LD are re-serialised from the N-Quads file, Turtle and RDF/XML from the
-/// N-Triples file, whose single read also gives the catalog its statistics. Memory is that
-/// of the largest single export, not of the store.
+/// files it holds. The store stays open throughout, caches and all; [`run_and_close`]
+/// reopens it between its passes and closes it for the half that reads only files.
 pub fn dump(gs: &GraphStore, dir: &Path) -> Result<(PathBuf, usize)> {
-    let graphs = export_graphs(gs, None)?;
+    dump_from(DumpSource::Borrowed(gs), dir)
+}
+
+/// The store a dump reads: borrowed, or owned and so free to be reopened between passes
+/// (dropping RocksDB's read caches, see [`GraphStore::reopened`]) and closed when done.
+enum DumpSource<'a> {
+    Borrowed(&'a GraphStore),
+    Owned(Box<GraphStore>),
+}
+
+impl DumpSource<'_> {
+    fn store(&self) -> &GraphStore {
+        match self {
+            DumpSource::Borrowed(gs) => gs,
+            DumpSource::Owned(gs) => gs,
+        }
+    }
+
+    /// After a pass over the store: an owned store starts the next pass with empty caches.
+    fn next_pass(self) -> Result<Self> {
+        Ok(match self {
+            DumpSource::Owned(gs) => DumpSource::Owned(Box::new(gs.reopened()?)),
+            borrowed => borrowed,
+        })
+    }
+}
+
+/// Every file is streamed and hashed as it is written. The store is read three times (the
+/// N-Quads, the N-Triples of the union, the framed JSON-LD) and the tables queried; the rest
+/// ([`StoreHalfOfDump::finish`]) reads only the files written, so an owned store is closed
+/// first and the memory of its caches handed back.
+fn dump_from(source: DumpSource<'_>, dir: &Path) -> Result<(PathBuf, usize)> {
+    let mut source = source;
+    let graphs = export_graphs(source.store(), None)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // Written under a temporary name (removed if anything fails), renamed when complete.
     let partial = tempfile::Builder::new()
@@ -742,84 +794,126 @@ pub fn dump(gs: &GraphStore, dir: &Path) -> Result<(PathBuf, usize)> {
     let p = partial.path();
     let mut by_format: Vec<(Format, DumpFile)> = Vec::new();
     for f in [Format::NQuads, Format::NTriples, Format::JsonLd] {
+        let gs = source.store();
         let file = dump_file(p, f.file_name(), |w| write_format(gs, f, &graphs, true, w))?;
         by_format.push((f, file));
+        source = source.next_pass()?;
     }
-    let from_nquads = [Format::TriG, Format::JsonLdFlat]
-        .into_iter()
-        .map(|f| Ok((f, DumpWriter::create(p, f.file_name())?)))
-        .collect::<Result<Vec<_>>>()?;
-    let made = convert(
-        &p.join(Format::NQuads.file_name()),
-        RdfFormat::NQuads,
-        from_nquads,
-        |_| Ok(()),
-    )?;
-    by_format.extend([Format::TriG, Format::JsonLdFlat].into_iter().zip(made));
-    let from_ntriples = [Format::Turtle, Format::RdfXml]
-        .into_iter()
-        .map(|f| Ok((f, DumpWriter::create(p, f.file_name())?)))
-        .collect::<Result<Vec<_>>>()?;
-    let base = base_of(gs);
-    let mut stats = None;
-    let made = convert(
-        &p.join(Format::NTriples.file_name()),
-        RdfFormat::NTriples,
-        from_ntriples,
-        |quads| {
-            let triples = quads.map(|q| q.map(Triple::from));
-            stats = Some(catalog::Stats::gather(triples, &base, union::RUN_BYTES)?);
-            Ok(())
-        },
-    )?;
-    by_format.extend([Format::Turtle, Format::RdfXml].into_iter().zip(made));
-    let mut files: Vec<DumpFile> = Vec::new();
-    for f in Format::ALL {
-        if let Some((_, file)) = by_format.iter().find(|(g, _)| *g == f) {
-            files.push(file.clone());
-        }
-    }
-    files.push(dump_file(p, "context.jsonld", |w| {
-        w.write_all(jsonld::CONTEXT.as_bytes())?;
-        Ok(())
-    })?);
     let tables_dir = p.join("tables");
-    tables::write_tables(gs, &tables_dir)?;
+    tables::write_tables(source.store(), &tables_dir)?;
     let mut table_files: Vec<String> = std::fs::read_dir(&tables_dir)
         .with_context(|| format!("cannot read {}", tables_dir.display()))?
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().to_str().map(String::from))
         .collect();
     table_files.sort();
+    let mut tables = Vec::new();
     for t in table_files {
-        files.push(hash_file(&tables_dir.join(&t), format!("tables/{t}"))?);
+        tables.push(hash_file(&tables_dir.join(&t), format!("tables/{t}"))?);
     }
-    let stats = stats.ok_or_else(|| anyhow!("the catalog's statistics were not gathered"))?;
-    let cat = catalog::turtle(gs, &stats, &files)?;
-    let cat_path = p.join("catalog.ttl");
-    std::fs::write(&cat_path, cat.as_bytes())
-        .with_context(|| format!("cannot write {}", cat_path.display()))?;
-    let mut sums = String::new();
-    for f in &files {
-        sums.push_str(&format!("{}  {}\n", f.sha256, f.path));
+    let config = source.store().config().clone();
+    if let DumpSource::Owned(gs) = source {
+        drop(gs);
+        crate::alloc::return_freed_memory();
     }
-    sums.push_str(&format!("{}  catalog.ttl\n", sha256_hex(cat.as_bytes())));
-    std::fs::write(p.join("SHA256SUMS"), sums.as_bytes())
-        .with_context(|| format!("cannot write SHA256SUMS in {}", p.display()))?;
-    let nquads = files
-        .iter()
-        .find(|f| f.path == Format::NQuads.file_name())
-        .ok_or_else(|| anyhow!("the dump has no N-Quads file"))?;
-    let folder = dir.join(format!("referat-{}", &nquads.sha256[..12]));
-    if folder.exists() {
-        std::fs::remove_dir_all(&folder)
-            .with_context(|| format!("cannot replace {}", folder.display()))?;
+    StoreHalfOfDump {
+        dir: dir.to_path_buf(),
+        partial,
+        config,
+        by_format,
+        tables,
     }
-    let count = files.len() + 2;
-    let kept = partial.keep();
-    std::fs::rename(&kept, &folder).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&kept);
-        anyhow!("cannot move the dump into {}: {e}", folder.display())
-    })?;
-    Ok((folder, count))
+    .finish()
+}
+
+/// A dump whose store-derived files are written: what is left reads only those files.
+struct StoreHalfOfDump {
+    dir: PathBuf,
+    partial: tempfile::TempDir,
+    config: crate::rdf::RdfConfig,
+    by_format: Vec<(Format, DumpFile)>,
+    tables: Vec<DumpFile>,
+}
+
+impl StoreHalfOfDump {
+    /// The rest, from the files alone: TriG and flat JSON-LD re-serialised from the N-Quads
+    /// file, Turtle and RDF/XML from the N-Triples file, whose single read also gives the
+    /// catalog its statistics; then the catalog, `SHA256SUMS` and the folder's final name.
+    fn finish(self) -> Result<(PathBuf, usize)> {
+        let StoreHalfOfDump {
+            dir,
+            partial,
+            config,
+            mut by_format,
+            tables,
+        } = self;
+        let p = partial.path();
+        let from_nquads = [Format::TriG, Format::JsonLdFlat]
+            .into_iter()
+            .map(|f| Ok((f, DumpWriter::create(p, f.file_name())?)))
+            .collect::<Result<Vec<_>>>()?;
+        let made = convert(
+            &p.join(Format::NQuads.file_name()),
+            RdfFormat::NQuads,
+            from_nquads,
+            |_| Ok(()),
+        )?;
+        by_format.extend([Format::TriG, Format::JsonLdFlat].into_iter().zip(made));
+        let from_ntriples = [Format::Turtle, Format::RdfXml]
+            .into_iter()
+            .map(|f| Ok((f, DumpWriter::create(p, f.file_name())?)))
+            .collect::<Result<Vec<_>>>()?;
+        let base = config.clone().normalised().base;
+        let mut stats = None;
+        let made = convert(
+            &p.join(Format::NTriples.file_name()),
+            RdfFormat::NTriples,
+            from_ntriples,
+            |quads| {
+                let triples = quads.map(|q| q.map(Triple::from));
+                stats = Some(catalog::Stats::gather(triples, &base, union::RUN_BYTES)?);
+                Ok(())
+            },
+        )?;
+        by_format.extend([Format::Turtle, Format::RdfXml].into_iter().zip(made));
+        let mut files: Vec<DumpFile> = Vec::new();
+        for f in Format::ALL {
+            if let Some((_, file)) = by_format.iter().find(|(g, _)| *g == f) {
+                files.push(file.clone());
+            }
+        }
+        files.push(dump_file(p, "context.jsonld", |w| {
+            w.write_all(jsonld::CONTEXT.as_bytes())?;
+            Ok(())
+        })?);
+        files.extend(tables);
+        let stats = stats.ok_or_else(|| anyhow!("the catalog's statistics were not gathered"))?;
+        let cat = catalog::turtle(&config, &stats, &files)?;
+        let cat_path = p.join("catalog.ttl");
+        std::fs::write(&cat_path, cat.as_bytes())
+            .with_context(|| format!("cannot write {}", cat_path.display()))?;
+        let mut sums = String::new();
+        for f in &files {
+            sums.push_str(&format!("{}  {}\n", f.sha256, f.path));
+        }
+        sums.push_str(&format!("{}  catalog.ttl\n", sha256_hex(cat.as_bytes())));
+        std::fs::write(p.join("SHA256SUMS"), sums.as_bytes())
+            .with_context(|| format!("cannot write SHA256SUMS in {}", p.display()))?;
+        let nquads = files
+            .iter()
+            .find(|f| f.path == Format::NQuads.file_name())
+            .ok_or_else(|| anyhow!("the dump has no N-Quads file"))?;
+        let folder = dir.join(format!("referat-{}", &nquads.sha256[..12]));
+        if folder.exists() {
+            std::fs::remove_dir_all(&folder)
+                .with_context(|| format!("cannot replace {}", folder.display()))?;
+        }
+        let count = files.len() + 2;
+        let kept = partial.keep();
+        std::fs::rename(&kept, &folder).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&kept);
+            anyhow!("cannot move the dump into {}: {e}", folder.display())
+        })?;
+        Ok((folder, count))
+    }
 }
