@@ -151,7 +151,7 @@ enum Command {
         delete_missing: bool,
         /// Writes to the remote store at once (1 to 64): more can hide a distant store's
         /// network latency; the next graphs are read while one is sent either way.
-        #[arg(long, value_name = "N", default_value_t = 1,
+        #[arg(long, value_name = "N", default_value_t = referat::push::PARALLEL as u16,
               value_parser = clap::value_parser!(u16).range(1..=64))]
         parallel: u16,
         /// No progress output.

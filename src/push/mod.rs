@@ -32,11 +32,13 @@ use url::Url;
 
 const REF: &str = "https://w3id.org/referat/ns#";
 
-/// Writes at once unless `--parallel` says otherwise. One: on 127.0.0.1 a first push of
-/// 1 000 documents to Virtuoso took the same time with 1, 2 or 4 (bench/RESULTS.md; the
-/// next graphs are read while one is sent either way), and stores differ in how well they
-/// take overlapping writes (Virtuoso's tracker has deadlocks of concurrent graph writes).
-pub const PARALLEL: usize = 1;
+/// Writes at once unless `--parallel` says otherwise. Four: a first push of 1 000
+/// documents to a Virtuoso 50 ms away (a round trip; `bench/push-latency`) took 108 s one
+/// write at a time and 50–52 s with four (48 s with sixteen), and on 127.0.0.1 four were
+/// no slower than one (bench/RESULTS.md). Not more: stores differ in how well they take
+/// overlapping writes (Virtuoso's tracker has deadlocks of concurrent graph writes; a
+/// failed write is retried, and a graph whose remote count is wrong is sent again alone).
+pub const PARALLEL: usize = 4;
 
 /// What `referat push` was asked to do.
 #[derive(Debug, Clone, Default)]
