@@ -195,6 +195,12 @@ pub struct Ingester<'a> {
     /// would silently replace the first. About 100 bytes a document (the graph's name and
     /// the hash as text took 260), since this grows with the run.
     named: HashMap<u64, (Box<Path>, [u8; 32])>,
+    /// The first file of this run that recorded each meeting (by its
+    /// [`crate::store::meeting_key`]): a second file of the same meeting is warned about
+    /// (see [`Ingester::same_meeting_elsewhere`]).
+    meetings: HashMap<u64, Box<Path>>,
+    /// The keys of the meetings stored documents record, read at the first document.
+    stored_meetings: Option<rustc_hash::FxHashSet<u64>>,
 }
 
 /// The key of a document graph in [`Ingester::named`].
@@ -227,6 +233,8 @@ impl<'a> Ingester<'a> {
             batch: Batch::remembering(),
             waiting: Vec::new(),
             named: HashMap::new(),
+            meetings: HashMap::new(),
+            stored_meetings: None,
         }
     }
 
@@ -236,6 +244,45 @@ impl<'a> Ingester<'a> {
     pub fn looking_up_first(mut self, n: usize) -> Self {
         self.batch.look_up_first(n);
         self
+    }
+
+    /// Another file of this run, or another document in the store, that records the same
+    /// meeting as `path`. IRIs are made from content (body and date), so two documents of
+    /// one meeting describe one node, and whatever both state of it and of its items adds
+    /// up in the union: a curated query then lists every combination (at 20 000 generated
+    /// documents, 146 such pairs made `decisions` 20 times slower: bench/RESULTS.md). The
+    /// ingest cannot tell an agenda beside its minutes from a copy, so it says so.
+    fn same_meeting_elsewhere(
+        &mut self,
+        path: &Path,
+        graph: &NamedNode,
+        meeting: &NamedNode,
+    ) -> Option<String> {
+        let key = crate::store::meeting_key(meeting.as_str());
+        match self.meetings.get(&key) {
+            Some(first) if **first != *path => return Some(first.display().to_string()),
+            Some(_) => {}
+            None => {
+                self.meetings.insert(key, path.into());
+            }
+        }
+        // Documents stored before this run: looked up only when the meeting may be theirs
+        // (one look-up per document grew an ingest of 1 000 documents by about 8 %). A
+        // store that cannot be read here gets no warning; the ingest itself will say why.
+        if self.stored_meetings.is_none() {
+            self.stored_meetings = Some(self.store.stored_meeting_keys().unwrap_or_default());
+        }
+        if !self
+            .stored_meetings
+            .as_ref()
+            .is_some_and(|keys| keys.contains(&key))
+        {
+            return None;
+        }
+        match self.store.other_document_of_meeting(meeting, graph) {
+            Ok(Some(other)) => Some(format!("the stored document <{}>", other.as_str())),
+            _ => None,
+        }
     }
 
     /// Parses one file and stages or writes it. Returns the results that are final now:
@@ -303,6 +350,13 @@ impl<'a> Ingester<'a> {
                     crate::rdf::meeting_of(&m, self.store.config()).as_str()
                 ));
             }
+        }
+        let meeting = crate::rdf::meeting_of(&m, self.store.config());
+        if let Some(other) = self.same_meeting_elsewhere(path, &graph, &meeting) {
+            warnings.push(format!(
+                "records the same meeting as {other} (<{}>): what both say of it adds up in the graph, so its items may get two titles or decisions (an agenda beside its minutes, or a copy under another name?)",
+                meeting.as_str()
+            ));
         }
         let result = |outcome| FileResult {
             path: path.to_path_buf(),

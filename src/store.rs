@@ -484,6 +484,46 @@ impl GraphStore {
         })
     }
 
+    /// The [`meeting_key`] of every meeting a stored document records (its
+    /// `foaf:primaryTopic`), read in one pass over those statements (one per document):
+    /// an ingest looks a meeting up in the store only when its key is among them.
+    pub fn stored_meeting_keys(&self) -> Result<rustc_hash::FxHashSet<u64>, StoreError> {
+        let topic = iri("http://xmlns.com/foaf/0.1/primaryTopic")?;
+        let mut keys = rustc_hash::FxHashSet::default();
+        for q in self
+            .store
+            .quads_for_pattern(None, Some(topic.as_ref()), None, None)
+        {
+            if let Term::NamedNode(m) = q?.object {
+                keys.insert(meeting_key(m.as_str()));
+            }
+        }
+        Ok(keys)
+    }
+
+    /// A document graph other than `graph` whose document records `meeting` (its
+    /// `foaf:primaryTopic`): another file of the same meeting (see the ingest's warning).
+    pub fn other_document_of_meeting(
+        &self,
+        meeting: &NamedNode,
+        graph: &NamedNode,
+    ) -> Result<Option<NamedNode>, StoreError> {
+        let topic = iri("http://xmlns.com/foaf/0.1/primaryTopic")?;
+        for q in self.store.quads_for_pattern(
+            None,
+            Some(topic.as_ref()),
+            Some(meeting.as_ref().into()),
+            None,
+        ) {
+            if let GraphName::NamedNode(g) = q?.graph_name {
+                if g != *graph {
+                    return Ok(Some(g));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// The base this store's identifiers were minted under, when it differs from the
     /// configured one: the configured base's manifest and gazetteer graphs are looked for,
     /// then the graph of the first manifest record (`ref:sourceSha256`, which every document
@@ -918,6 +958,12 @@ fn open_on_disk(path: &Path) -> Result<Store, StoreError> {
         None => Store::open(path),
     }
     .map_err(|e| classify_open_error(path, e))
+}
+
+/// A meeting's key in [`GraphStore::stored_meeting_keys`]: a 64-bit hash of its IRI.
+pub fn meeting_key(meeting: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(meeting)
 }
 
 /// Table files a writer keeps open at most. RocksDB holds each open file's index in

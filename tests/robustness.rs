@@ -1220,6 +1220,62 @@ fn two_files_of_one_name_in_one_run_do_not_replace_each_other() {
     );
 }
 
+/// Two files of one meeting (an agenda beside its minutes, a copy under another name) make
+/// one meeting node whose items get the values of both: the ingest warns, naming the other
+/// file, whether that was stored before or comes earlier in the same run; the same file
+/// again, or the minutes of another meeting, get no such warning.
+#[test]
+fn a_second_document_of_one_meeting_is_warned_about() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = seeded_store(dir.path());
+    let copy = |name: &str| {
+        let p = dir.path().join(name);
+        std::fs::copy(corpus(JUNE), &p).expect("copy");
+        p
+    };
+    let meeting = "<https://w3id.org/referat/id/meeting/kkr-midtjylland/2025-06-18>";
+    let same_meeting = |r: &Run, path: &Path| {
+        r.lines_about(path)
+            .into_iter()
+            .filter(|l| l.contains("records the same meeting as") && l.contains(meeting))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+
+    // A copy under another name, against the stored document.
+    let first = copy("dagsorden-kkr-midtjylland-2025-06-18.txt");
+    let r = ingest(&store, &[&first]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let warned = same_meeting(&r, &first);
+    assert_eq!(warned.len(), 1, "{}", r.stderr);
+    assert!(
+        warned[0].contains("the stored document <https://w3id.org/referat/id/"),
+        "{}",
+        warned[0]
+    );
+
+    // Two more copies in one run: the second names the first of the run.
+    let (a, b) = (copy("kopi-a.txt"), copy("kopi-b.txt"));
+    let r = ingest(&store, &[&a, &b]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let warned = same_meeting(&r, &b);
+    assert_eq!(warned.len(), 1, "{}", r.stderr);
+    assert!(
+        warned[0].contains(&format!("records the same meeting as {}", a.display())),
+        "{}",
+        warned[0]
+    );
+
+    // Two meetings' minutes in one run into a new store: no warning.
+    let r = ingest(&dir.path().join("other"), &[&corpus(JUNE), &corpus(SEPT)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("records the same meeting"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A store keeps the base its identifiers were minted under: another `--base` is refused
 /// with the store unchanged, and commands without `--base` use the store's own.
 #[test]
