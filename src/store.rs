@@ -312,6 +312,11 @@ pub struct GraphStore {
 
 const NS: &str = "https://w3id.org/referat/ns#";
 
+/// `foaf:primaryTopic`: what ties a document to the meeting it records.
+fn primary_topic() -> Result<NamedNode, StoreError> {
+    iri("http://xmlns.com/foaf/0.1/primaryTopic")
+}
+
 impl GraphStore {
     /// Open (or create) the store at `path` for reading and writing.
     pub fn open(path: &Path, config: RdfConfig) -> Result<Self, StoreError> {
@@ -458,7 +463,7 @@ impl GraphStore {
         {
             return Ok(None);
         }
-        let topic = iri("http://xmlns.com/foaf/0.1/primaryTopic")?;
+        let topic = primary_topic()?;
         let stored = self
             .store
             .quads_for_pattern(
@@ -488,7 +493,7 @@ impl GraphStore {
     /// `foaf:primaryTopic`), read in one pass over those statements (one per document):
     /// an ingest looks a meeting up in the store only when its key is among them.
     pub fn stored_meeting_keys(&self) -> Result<rustc_hash::FxHashSet<u64>, StoreError> {
-        let topic = iri("http://xmlns.com/foaf/0.1/primaryTopic")?;
+        let topic = primary_topic()?;
         let mut keys = rustc_hash::FxHashSet::default();
         for q in self
             .store
@@ -508,7 +513,7 @@ impl GraphStore {
         meeting: &NamedNode,
         graph: &NamedNode,
     ) -> Result<Option<NamedNode>, StoreError> {
-        let topic = iri("http://xmlns.com/foaf/0.1/primaryTopic")?;
+        let topic = primary_topic()?;
         for q in self.store.quads_for_pattern(
             None,
             Some(topic.as_ref()),
